@@ -1,0 +1,90 @@
+"""Account operations: fill models, flush, write the audit log. Never commit."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from .. import clock
+from ..audit.operations import record
+from ..extensions import db
+from .models import LoginAttempt, Role, RoleGrant, User
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is shown to the user."""
+
+
+def create_user(username: str, display_name: str, password: str) -> User:
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise AccountError(_("用户名 %(name)s 已被使用。", name=username))
+    user = User(username=username, display_name=display_name)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", user, after={"username": username, "display_name": display_name})
+    return user
+
+
+def grant_role(user: User, role: Role, *, street_id=None, community_id=None, compound_id=None,
+               voter_key=None, granted_by: User | None = None) -> RoleGrant:
+    required = {
+        Role.ADMIN: (),
+        Role.STREET_OFFICER: ("street_id|community_id",),
+        Role.MENTOR: ("community_id",),
+        Role.ORGANISER: ("compound_id",),
+        Role.OWNER: ("compound_id", "voter_key"),
+    }[role]
+    given = {"street_id": street_id, "community_id": community_id, "compound_id": compound_id, "voter_key": voter_key}
+    for need in required:
+        if not any(given[name] for name in need.split("|")):
+            raise AccountError(_("此角色需要指定范围：%(scope)s。", scope=need.replace("|", " / ")))
+    if role == Role.OWNER:
+        from ..registry.models import Voter
+
+        if not db.session.scalar(select(Voter.id).where(Voter.compound_id == compound_id, Voter.key == voter_key)):
+            raise AccountError(_("该小区名册中没有表决权人编号 %(key)s。", key=voter_key))
+    scoped = {name: value for name, value in given.items() if name in "|".join(required) and value}
+    grant = RoleGrant(user_id=user.id, role=role.value, granted_by_id=getattr(granted_by, "id", None), **scoped)
+    db.session.add(grant)
+    db.session.flush()
+    record("role.grant", grant, after={"user": user.username, "role": role.value, **scoped},
+           compound_id=scoped.get("compound_id"))
+    db.session.expire(user, ["grants"])
+    return grant
+
+
+def revoke_role(grant: RoleGrant) -> None:
+    if grant.revoked_at is not None:
+        raise AccountError(_("该角色已被撤销。"))
+    grant.revoked_at = clock.utcnow()
+    db.session.flush()
+    record("role.revoke", grant, before={"user": grant.user.username, "role": grant.role}, compound_id=grant.compound_id)
+    db.session.expire(grant.user, ["grants"])
+
+
+def is_throttled(username: str, max_failures: int, window_minutes: int) -> bool:
+    """True when the name has had ``max_failures`` failed logins within the window
+    and no successful one since."""
+    since = clock.utcnow() - timedelta(minutes=window_minutes)
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username.lower(), LoginAttempt.succeeded)
+    )
+    if last_success and last_success > since:
+        since = last_success
+    failures = db.session.scalar(
+        select(func.count()).where(LoginAttempt.username == username.lower(), LoginAttempt.at > since,
+                                   LoginAttempt.succeeded.is_(False))
+    )
+    return failures >= max_failures
+
+
+def authenticate(username: str, password: str, remote_addr: str | None) -> User | None:
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    ok = bool(user and user.is_enabled and user.check_password(password))
+    db.session.add(LoginAttempt(username=username.lower(), remote_addr=remote_addr, succeeded=ok))
+    if ok:
+        record("user.login", user, actor=user)
+    db.session.flush()
+    return user if ok else None

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..policy import Ability, authorize
+from ..registry.models import Community, Compound, Street
+from . import operations
+from .forms import ROLE_LABELS, GrantForm, LoginForm, UserForm
+from .models import Role, RoleGrant, User
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        username = form.username.data.strip()
+        if operations.is_throttled(username, config["LOGIN_MAX_FAILURES"], config["LOGIN_WINDOW_MINUTES"]):
+            flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=config["LOGIN_WINDOW_MINUTES"]), "danger")
+            return render_template("accounts/login.html", form=form), 429
+        user = operations.authenticate(username, form.password.data, request.remote_addr)
+        db.session.commit()
+        if user is None:
+            flash(_("用户名或密码不正确。"), "danger")
+            return render_template("accounts/login.html", form=form), 200
+        login_user(user)
+        target = request.args.get("next", "")
+        if not target.startswith("/") or target.startswith("//"):
+            target = url_for("web.index")
+        return redirect(target)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("web.index"))
+
+
+@bp.get("/admin/users")
+def users():
+    authorize(Ability.ADMIN)
+    all_users = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("accounts/users.html", users=all_users, form=UserForm(), role_labels=ROLE_LABELS)
+
+
+@bp.post("/admin/users")
+def create_user():
+    authorize(Ability.ADMIN)
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.create_user(form.username.data.strip(), form.display_name.data.strip(), form.password.data)
+        except operations.AccountError as error:
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("已创建账号 %(name)s。", name=user.username), "success")
+            return redirect(url_for("accounts.user", user_id=user.id))
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+    return redirect(url_for("accounts.users"))
+
+
+def _grant_form() -> GrantForm:
+    form = GrantForm()
+    none = [(0, "—")]
+    form.street_id.choices = none + [(s.id, s.name) for s in db.session.scalars(select(Street).order_by(Street.name))]
+    form.community_id.choices = none + [(c.id, c.name) for c in db.session.scalars(select(Community).order_by(Community.name))]
+    form.compound_id.choices = none + [(c.id, c.name) for c in db.session.scalars(select(Compound).order_by(Compound.name))]
+    return form
+
+
+@bp.get("/admin/users/<int:user_id>")
+def user(user_id: int):
+    authorize(Ability.ADMIN)
+    account = db.get_or_404(User, user_id)
+    history = db.session.scalars(
+        select(RoleGrant).where(RoleGrant.user_id == account.id).order_by(RoleGrant.granted_at.desc())
+    ).all()
+    return render_template("accounts/user.html", account=account, history=history, form=_grant_form(),
+                           role_labels=ROLE_LABELS)
+
+
+@bp.post("/admin/users/<int:user_id>/grants")
+def grant(user_id: int):
+    authorize(Ability.ADMIN)
+    account = db.get_or_404(User, user_id)
+    form = _grant_form()
+    if form.validate_on_submit():
+        try:
+            operations.grant_role(
+                account, Role(form.role.data), street_id=form.street_id.data or None,
+                community_id=form.community_id.data or None, compound_id=form.compound_id.data or None,
+                voter_key=(form.voter_key.data or "").strip() or None, granted_by=current_user,
+            )
+        except operations.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(_("已授予角色。"), "success")
+    else:
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "danger")
+    return redirect(url_for("accounts.user", user_id=account.id))
+
+
+@bp.post("/admin/grants/<int:grant_id>/revoke")
+def revoke(grant_id: int):
+    authorize(Ability.ADMIN)
+    grant_row = db.get_or_404(RoleGrant, grant_id)
+    try:
+        operations.revoke_role(grant_row)
+    except operations.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("已撤销角色。"), "success")
+    return redirect(url_for("accounts.user", user_id=grant_row.user_id))

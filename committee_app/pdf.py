@@ -1,0 +1,160 @@
+"""PDF engine: a Jinja template under ``templates/pdf/`` + ``static/pdf/print.css`` → bytes.
+
+Templates get plain values (dicts, strings, Decimals), never ORM objects. WeasyPrint may
+read only files inside the app's ``static/`` folder (and ``data:`` URLs): no network, no
+other ``file://`` path. Fonts come from the system: Debian ``fonts-noto-cjk`` gives the
+Chinese glyphs and ``libharfbuzz-subset0`` makes subsetting those big fonts fast.
+
+Typical view::
+
+    pdf = render_pdf("roll_notice.html", **context)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf",
+                     download_name="roll_notice.pdf")
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import dataclasses
+import functools
+import mimetypes
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+__all__ = [
+    "PDF_OPTIONS",
+    "PdfOptions",
+    "StaticOnlyURLFetcher",
+    "check_pdf_environment",
+    "render_pdf",
+]
+
+CJK_FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC")
+
+
+@dataclasses.dataclass(frozen=True)
+class PdfOptions:
+    """WeasyPrint rendering options, fixed for the whole application."""
+
+    pdf_variant: str | None = None  # e.g. "pdf/a-3b" for archival filing packages
+    optimize_images: bool = False  # images are QR codes and logos: nothing to gain
+    full_fonts: bool = False  # subset fonts: a CJK font in full is ~16 MB per document
+    hinting: bool = False
+    presentational_hints: bool = False
+
+    def as_kwargs(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+PDF_OPTIONS = PdfOptions()
+
+# One font configuration for the process: Pango's font map is built once, not per PDF.
+FONT_CONFIG = FontConfiguration()
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Lets WeasyPrint read files under ``static_folder`` and ``data:`` URLs, nothing else.
+
+    Anything else raises ``ValueError`` (WeasyPrint logs it and leaves the resource out).
+    """
+
+    def __init__(self, static_folder: str | Path):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.root = Path(static_folder).resolve()
+
+    def resolve(self, url: str) -> Path:
+        """The file a ``file://`` URL names, if it lies inside the static folder."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file":
+            raise ValueError(f"PDF resources must be app static files, refused: {url}")
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"remote file URL refused: {url}")
+        raw_path = unquote(parts.path)
+        if ".." in raw_path.replace("\\", "/").split("/"):
+            raise ValueError(f"'..' in a PDF resource path refused: {url}")
+        path = Path(raw_path).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError(f"file outside the static folder refused: {url}")
+        if not path.is_file():
+            raise ValueError(f"no such static file: {url}")
+        return path
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
+            return super().fetch(url, headers)
+        path = self.resolve(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+@functools.lru_cache(maxsize=8)
+def _fetcher_for(static_folder: str) -> StaticOnlyURLFetcher:
+    return StaticOnlyURLFetcher(static_folder)
+
+
+def _static_folder() -> Path:
+    folder = current_app.static_folder
+    if folder is None:
+        raise RuntimeError("render_pdf needs an app with a static folder")
+    return Path(folder).resolve()
+
+
+def render_pdf(template_name: str, **context) -> bytes:
+    """Render ``templates/pdf/<template_name>`` to PDF bytes (inside an app context).
+
+    Relative URLs in the template (``pdf/print.css``) resolve against the static folder.
+    """
+    html = render_template(f"pdf/{template_name}", **context)
+    static_folder = _static_folder()
+    document = HTML(
+        string=html,
+        base_url=static_folder.as_uri() + "/",
+        url_fetcher=_fetcher_for(str(static_folder)),
+    )
+    return document.write_pdf(font_config=FONT_CONFIG, **PDF_OPTIONS.as_kwargs())
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_problems() -> tuple[str, ...]:
+    problems = []
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        problems.append(
+            "libharfbuzz-subset is missing: PDFs with Chinese text will be slow and large. "
+            "Install it with: apt-get install libharfbuzz-subset0")
+    try:
+        fonts = subprocess.run(
+            ["fc-list", ":lang=zh", "family"], capture_output=True, text=True,
+            timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        fonts = None
+    if fonts is None:
+        problems.append(
+            "fc-list (fontconfig) is not available, cannot check for Chinese fonts. "
+            "Install it with: apt-get install fontconfig fonts-noto-cjk")
+    elif not any(family in fonts for family in CJK_FONT_FAMILIES):
+        problems.append(
+            "no Noto Sans CJK SC font found: Chinese text in PDFs will show as boxes. "
+            "Install it with: apt-get install fonts-noto-cjk")
+    return tuple(problems)
+
+
+def check_pdf_environment(logger) -> list[str]:
+    """Log a WARNING per missing system dependency of PDF rendering; return the problems.
+
+    Call it once at app start (``check_pdf_environment(app.logger)`` in ``create_app``).
+    """
+    problems = list(_environment_problems())
+    for problem in problems:
+        logger.warning("PDF rendering: %s", problem)
+    return problems

@@ -1,0 +1,10 @@
+"""Pages every role shares: the landing page, the language switch, error pages."""
+ORDER = 0
+
+
+def init_app(app):
+    from . import views
+
+    app.register_blueprint(views.bp)
+    views.register_error_handlers(app)
+    views.register_template_helpers(app)

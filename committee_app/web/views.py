@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from .. import clock
+from ..accounts.models import Role
+from ..extensions import db
+from ..features import hooks
+from ..policy import Ability, can, scope_of
+from ..registry.models import Compound
+
+bp = Blueprint("web", __name__)
+
+# Which landing page wins when a user holds several roles.
+_LANDING_ORDER = [Role.ADMIN, Role.STREET_OFFICER, Role.MENTOR, Role.ORGANISER, Role.OWNER]
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        compounds = db.session.scalars(select(Compound).order_by(Compound.name)).all()
+        return render_template("web/public_index.html", compounds=compounds,
+                               board_endpoint=hooks().public_board_endpoint)
+    landing = hooks().landing
+    for role in _LANDING_ORDER:
+        if role in current_user.roles and landing.get(role) in current_app.view_functions:
+            return redirect(url_for(landing[role]))
+    scope = scope_of(current_user)
+    if len(scope.organiser_compound_ids) == 1 and not scope.is_admin:
+        compound = db.session.get(Compound, next(iter(scope.organiser_compound_ids)))
+        return redirect(url_for("registry.compound", code=compound.code))
+    if can(current_user, Ability.READ):
+        return redirect(url_for("registry.compounds"))
+    return render_template("web/no_role.html")
+
+
+@bp.post("/language")
+def set_language():
+    code = request.form.get("locale", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["locale"] = code
+    target = request.form.get("next") or url_for("web.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("web.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    def error_page(status: int, title: str, message: str):
+        return render_template("web/error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return error_page(400, _("请求无效"), getattr(error, "description", "") or _("提交的内容无法处理。"))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, _("表单已失效"), _("页面已过期或表单来源不可信，请返回刷新后重新提交。"))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page(403, _("无权访问"), _("您的账号无权查看或修改此内容。如需权限，请联系管理员。"))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page(404, _("页面不存在"), _("您要找的页面不存在或已被移除。"))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return error_page(413, _("文件过大"), _("上传的文件超过了允许的大小。"))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return error_page(500, _("系统出错"), _("抱歉，系统出现错误，您的操作未被保存。请稍后再试。"))
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def layout_context():
+        items = []
+        if current_user.is_authenticated:
+            items = [item for item in hooks().nav if item.visible(current_user)]
+        return {"nav_items": items, "today": clock.today()}
+
+    @app.template_filter("area")
+    def format_area(value) -> str:
+        return "" if value is None else f"{value:,.2f}"
+
+    @app.template_filter("local_dt")
+    def format_local_datetime(value) -> str:
+        return "" if value is None else clock.to_local(value).strftime("%Y-%m-%d %H:%M")
+
+
+def flash_errors(form) -> None:
+    """Flash every validation error of a WTForms form (for forms shown in dialogs)."""
+    for field_errors in form.errors.values():
+        for message in field_errors:
+            flash(message, "danger")

@@ -1,0 +1,35 @@
+"""Routes of the foundation: landing, login, admin, registry."""
+from committee_app.extensions import db
+from committee_app.registry.models import Compound
+
+from .routes import ALL_ROLES, READERS_OF_A, Route
+
+
+def code_of(world, name="a"):
+    return db.session.get(Compound, getattr(world, name)).code
+
+
+ROUTES = [
+    Route("web.index", lambda w: "/", allowed=ALL_ROLES + ("anonymous",), ok=(200, 302)),
+    Route("web.healthz", lambda w: "/healthz", allowed=ALL_ROLES + ("anonymous",)),
+    Route("web.set_language", lambda w: "/language", method="POST", allowed=ALL_ROLES + ("anonymous",), ok=(302,),
+          data={"locale": "en"}),
+    Route("accounts.login", lambda w: "/login", allowed=ALL_ROLES + ("anonymous",)),
+    Route("accounts.logout", lambda w: "/logout", method="POST", allowed=ALL_ROLES + ("anonymous",), ok=(302,)),
+    Route("accounts.users", lambda w: "/admin/users", allowed=("admin",)),
+    Route("accounts.create_user", lambda w: "/admin/users", method="POST", allowed=("admin",), ok=(302,)),
+    Route("accounts.user", lambda w: f"/admin/users/{w.users['owner']}", allowed=("admin",)),
+    Route("accounts.grant", lambda w: f"/admin/users/{w.users['owner']}/grants", method="POST", allowed=("admin",),
+          ok=(302,)),
+    Route("accounts.revoke", lambda w: "/admin/grants/999999/revoke", method="POST", allowed=("admin",), ok=(404,)),
+    Route("registry.admin_registry", lambda w: "/admin/registry", allowed=("admin",)),
+    Route("registry.create_street", lambda w: "/admin/streets", method="POST", allowed=("admin",), ok=(302,)),
+    Route("registry.create_community", lambda w: "/admin/communities", method="POST", allowed=("admin",), ok=(302,)),
+    Route("registry.create_compound", lambda w: "/admin/compounds", method="POST", allowed=("admin",), ok=(302,)),
+    Route("registry.compounds", lambda w: "/compounds", allowed=READERS_OF_A + ("outside_officer", "outside_mentor", "other_organiser")),
+    Route("registry.compound", lambda w: f"/compounds/{code_of(w)}", allowed=READERS_OF_A + ("owner",)),
+    Route("registry.roll", lambda w: f"/compounds/{code_of(w)}/roll", allowed=READERS_OF_A),
+    Route("registry.import_roll", lambda w: f"/compounds/{code_of(w)}/roll", method="POST",
+          allowed=("admin", "organiser"), ok=(400,)),
+    Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=READERS_OF_A),
+]
