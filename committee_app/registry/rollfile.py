@@ -22,6 +22,7 @@ __all__ = [
     "RollParseResult",
     "RollRow",
     "parse_roll_file",
+    "parse_roll_rows",
     "split_owner_names",
 ]
 
@@ -40,10 +41,12 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
 }
 
 _WHITESPACE = re.compile(r"\s+")
+# A unit after the name, as real files write it: "面积(㎡)", "面积（平方米）", "area (m2)".
+_UNIT_SUFFIX = re.compile(r"[（(][^（()）]*[)）]$")
 
 
 def _norm_header(text: str) -> str:
-    return _WHITESPACE.sub("", text).casefold()
+    return _UNIT_SUFFIX.sub("", _WHITESPACE.sub("", text)).casefold()
 
 
 _HEADER_ALIASES: dict[str, str] = {}

@@ -77,6 +77,13 @@ def test_bilingual_header_cells_and_optional_columns_left_out():
     assert row.is_sold and not row.is_parking and row.phone is None and row.owner_ref is None
 
 
+def test_a_unit_written_after_the_header_name_is_ignored():
+    data = csv_bytes(["楼栋,房号,面积（㎡）,业主", "1栋,101,50,张三"])
+    assert parse_roll_file("roll.csv", data).ok
+    data = csv_bytes(["building,unit,Area (m2),owner", "1栋,101,50,张三"])
+    assert parse_roll_file("roll.csv", data).ok
+
+
 def test_an_xlsx_roll_keeps_areas_exact():
     data = xlsx_bytes([
         ["楼栋", "房号", "面积", "业主", "手机", "车位"],
