@@ -1,0 +1,17 @@
+"""Ballots and the count by headcount and area (C5): elections and motions of a general
+meeting, voting codes and letters, online and paper ballots, the count, the result notice
+and the public ballot box."""
+ORDER = 35
+
+
+def init_app(app):
+    from ..features import CompoundPanel, hooks
+    from . import cli, models, operations, seed, views  # noqa: F401
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.election_cli)
+    app.cli.add_command(cli.ballots_cli)
+    app.cli.add_command(cli.tally_command)
+    hooks(app).roll_locks.append(operations.roll_lock)
+    hooks(app).compound_panels.append(CompoundPanel("voting/_panel.html", views.panel_context, order=35))
+    hooks(app).seeders.append((35, "voting", seed.seed))

@@ -1,0 +1,579 @@
+"""Voting operations: votes and their life cycle, codes, ballots, paper entries, the
+count and the result notice. They flush and audit; they never commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app, has_request_context
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select, update
+
+from .. import clock
+from ..audit.operations import record
+from ..extensions import db
+from ..registry.models import Building, Compound, Unit, Voter
+from . import integration
+from .ballotfile import BallotError, parse_ballot_file
+from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, PaperEntry, Vote,
+                     VoteStateError, VotingCode)
+from .tally import tally
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+class VotingError(ValueError):
+    """A refused voting operation; the message is shown to the user as it is."""
+
+
+class AlreadyVoted(VotingError):
+    """The voter has a ballot in this vote (or the code was used)."""
+
+
+class PaperRejected(VotingError):
+    def __init__(self, errors: list[BallotError]):
+        super().__init__(_("选票文件有 %(count)s 处错误，未导入任何选票。", count=len(errors)))
+        self.errors = errors
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def _check_times(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise VotingError(_("截止时间必须晚于开始时间。"))
+
+
+def create_election(compound: Compound, *, title: str, seats: int, candidates: list[str] | None = None,
+                    meeting_on: date | None = None, opens_at: datetime | None = None,
+                    closes_at: datetime | None = None, description: str = "", actor=None) -> Vote:
+    title = (title or "").strip()
+    if not title:
+        raise VotingError(_("表决标题不能为空。"))
+    if seats is None or seats < 1:
+        raise VotingError(_("应选名额至少为 1。"))
+    _check_times(opens_at, closes_at)
+    vote = Vote(compound_id=compound.id, kind="election", subject="committee", matter="ordinary", title=title,
+                seats=seats, meeting_on=meeting_on, opens_at=opens_at, closes_at=closes_at,
+                description=description or "", state="draft", created_by_id=getattr(actor, "id", None))
+    db.session.add(vote)
+    db.session.flush()
+    record("vote.create", vote, compound_id=compound.id, actor=actor,
+           after={"kind": "election", "title": title, "seats": seats})
+    for name in candidates or []:
+        add_candidate(vote, name=name, actor=actor)
+    return vote
+
+
+def create_motion(compound: Compound, *, title: str, matter: str = "ordinary", subject: str = "other",
+                  meeting_on: date | None = None, opens_at: datetime | None = None,
+                  closes_at: datetime | None = None, description: str = "", actor=None) -> Vote:
+    title = (title or "").strip()
+    if not title:
+        raise VotingError(_("表决标题不能为空。"))
+    if matter not in MATTERS:
+        raise VotingError(_("事项类别只能是一般事项或特别事项。"))
+    if subject not in SUBJECTS or subject == "committee":
+        raise VotingError(_("未知的表决事项：%(subject)s", subject=subject))
+    _check_times(opens_at, closes_at)
+    vote = Vote(compound_id=compound.id, kind="motion", subject=subject, matter=matter, title=title,
+                meeting_on=meeting_on, opens_at=opens_at, closes_at=closes_at, description=description or "",
+                state="draft", created_by_id=getattr(actor, "id", None))
+    db.session.add(vote)
+    db.session.flush()
+    record("vote.create", vote, compound_id=compound.id, actor=actor,
+           after={"kind": "motion", "title": title, "matter": matter, "subject": subject})
+    return vote
+
+
+def add_candidate(vote: Vote, *, name: str, statement: str = "", biography: str = "", voter_id: int | None = None,
+                  nomination_id: int | None = None, is_party_member: bool = False, actor=None) -> Candidate:
+    if vote.kind != "election":
+        raise VotingError(_("只有选举才有候选人。"))
+    if vote.state != "draft":
+        raise VotingError(_("投票开始后不能再修改候选人。"))
+    name = (name or "").strip()
+    if not name:
+        raise VotingError(_("候选人姓名不能为空。"))
+    if db.session.scalar(select(Candidate.id).where(Candidate.vote_id == vote.id, Candidate.name == name)):
+        raise VotingError(_("候选人 %(name)s 已在名单中。", name=name))
+    position = db.session.scalar(select(func.count(Candidate.id)).where(Candidate.vote_id == vote.id)) or 0
+    candidate = Candidate(vote_id=vote.id, name=name, statement=statement or "", biography=biography or "",
+                          voter_id=voter_id, nomination_id=nomination_id, is_party_member=is_party_member,
+                          position=position + 1)
+    db.session.add(candidate)
+    db.session.flush()
+    record("vote.candidate_add", candidate, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "name": name, "nomination": nomination_id})
+    return candidate
+
+
+def remove_candidate(vote: Vote, candidate: Candidate, *, actor=None) -> None:
+    if vote.state != "draft":
+        raise VotingError(_("投票开始后不能再修改候选人。"))
+    record("vote.candidate_remove", candidate, compound_id=vote.compound_id, actor=actor,
+           before={"vote": vote.id, "name": candidate.name})
+    db.session.delete(candidate)
+    db.session.flush()
+
+
+def add_finalised_candidates(vote: Vote, compound: Compound, *, actor=None) -> int:
+    """Add the nominations' finalised list (those not already on the ballot)."""
+    finalised = integration.finalised_candidates(compound)
+    if finalised is None:
+        raise VotingError(_("提名功能尚未启用，请手动添加候选人。"))
+    existing = set(db.session.scalars(select(Candidate.name).where(Candidate.vote_id == vote.id)))
+    added = 0
+    for item in finalised:
+        if item.name in existing:
+            continue
+        add_candidate(vote, name=item.name, statement=item.statement or "", biography=item.biography or "",
+                      voter_id=item.voter_id, nomination_id=item.nomination_id,
+                      is_party_member=bool(item.is_party_member), actor=actor)
+        added += 1
+    return added
+
+
+def set_times(vote: Vote, *, opens_at: datetime | None, closes_at: datetime | None, actor=None) -> None:
+    if vote.state not in ("draft", "open"):
+        raise VotingError(_("投票已截止，不能修改时间。"))
+    _check_times(opens_at, closes_at)
+    before = {"opens_at": vote.opens_at, "closes_at": vote.closes_at}
+    vote.opens_at, vote.closes_at = opens_at, closes_at
+    db.session.flush()
+    record("vote.times", vote, compound_id=vote.compound_id, actor=actor, before=before,
+           after={"opens_at": opens_at, "closes_at": closes_at})
+
+
+def open_vote(vote: Vote, compound: Compound, *, actor=None, enforce_gate: bool = True) -> None:
+    if vote.kind == "election":
+        count = db.session.scalar(select(func.count(Candidate.id)).where(Candidate.vote_id == vote.id))
+        if not count:
+            raise VotingError(_("选举没有候选人，不能开始投票。"))
+    now = clock.utcnow()
+    opens_on = clock.to_local(max(now, vote.opens_at or now)).date()
+    if enforce_gate:
+        reason = integration.vote_gate(compound, opens_on)
+        if reason:
+            raise VotingError(_("不能开始投票：%(reason)s", reason=reason))
+    try:
+        vote.open(now)
+    except VoteStateError as error:
+        raise VotingError(str(error)) from None
+    db.session.flush()
+    record("vote.open", vote, compound_id=vote.compound_id, actor=actor, after={"state": "open", "opened_at": now})
+
+
+def close_vote(vote: Vote, compound: Compound, *, actor=None) -> None:
+    now = clock.utcnow()
+    try:
+        vote.close(now)
+    except VoteStateError as error:
+        raise VotingError(str(error)) from None
+    db.session.flush()
+    ballots = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id))
+    record("vote.close", vote, compound_id=vote.compound_id, actor=actor,
+           after={"state": "closed", "closed_at": now, "ballots": ballots})
+    integration.complete_action(compound, "vote", on=clock.today(), actor=actor)
+
+
+def count_vote(vote: Vote, compound: Compound, *, actor=None) -> dict:
+    """Count a closed vote. Refused while paper entries wait for a second entry or disagree."""
+    from .util import paper_status
+
+    status = paper_status(vote)
+    if status.waiting or status.mismatched:
+        raise VotingError(_("还有 %(waiting)s 张纸质选票只录入了一次、%(mismatched)s 张两次录入不一致，处理后才能计票。",
+                            waiting=len(status.waiting), mismatched=len(status.mismatched)))
+    result = tally(vote)
+    try:
+        vote.mark_counted(clock.utcnow(), result)
+    except VoteStateError as error:
+        raise VotingError(str(error)) from None
+    db.session.flush()
+    record("vote.count", vote, compound_id=vote.compound_id, actor=actor, after=result)
+    integration.complete_action(compound, "count", on=clock.today(), actor=actor)
+    return result
+
+
+def roll_lock(compound: Compound) -> str | None:
+    """Roll lock hook: the roll is fixed once any vote of the compound has opened."""
+    row = db.session.execute(
+        select(Vote.title).where(Vote.compound_id == compound.id, Vote.state != "draft").limit(1)).first()
+    if row is None:
+        return None
+    return _("表决“%(title)s”已开始，名册已锁定（投票期间及之后不得更改表决权人）。", title=row.title)
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def hash_code(code: str) -> str:
+    """HMAC-SHA-256 of a voting code with the installation's secret key as pepper."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"voting-code:" + normalise_code(code).encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_hash(receipt: str) -> str:
+    """Plain SHA-256, so an owner can check the public ballot box independently."""
+    return hashlib.sha256(normalise_code(receipt).encode()).hexdigest()
+
+
+def _random_code(groups: int) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(groups * 4))
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def new_voting_code() -> str:
+    return _random_code(3)  # 12 symbols of 32: 60 bits
+
+
+def new_receipt_code() -> str:
+    return _random_code(4)
+
+
+def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
+    """Issue a fresh code to every voter who has not voted; return {voter_id: code}.
+
+    Codes are stored only as HMACs, so printing the letters again issues new codes and
+    the earlier letters' unused codes stop working.
+    """
+    if vote.state not in ("draft", "open"):
+        raise VotingError(_("投票已截止，不能再发放投票码。"))
+    voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    voter_ids = list(db.session.scalars(
+        select(Voter.id).where(Voter.compound_id == vote.compound_id, Voter.id.not_in(voted)).order_by(Voter.id)))
+    db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.used_at.is_(None)))
+    used = set(db.session.scalars(select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id)))
+    codes = {voter_id: new_voting_code() for voter_id in voter_ids if voter_id not in used}
+    now = clock.utcnow()
+    if codes:
+        db.session.execute(insert(VotingCode), [
+            {"vote_id": vote.id, "voter_id": voter_id, "code_hash": hash_code(code), "issued_at": now}
+            for voter_id, code in codes.items()])
+    record("vote.codes_issue", vote, compound_id=vote.compound_id, actor=actor, after={"codes": len(codes)})
+    return codes
+
+
+def find_code(vote: Vote, code: str) -> VotingCode | None:
+    if not normalise_code(code):
+        return None
+    return db.session.scalar(select(VotingCode).where(VotingCode.code_hash == hash_code(code),
+                                                      VotingCode.vote_id == vote.id))
+
+
+# --------------------------------------------------------------------------- ballots
+
+
+@dataclass(frozen=True)
+class Selection:
+    candidate_ids: tuple[int, ...] = ()
+    choice: str | None = None
+
+
+def check_selection(vote: Vote, candidate_ids, choice: str | None, *, is_spoilt: bool = False) -> Selection:
+    """The marks of a ballot, checked: known candidates, at most ``seats`` of them."""
+    if is_spoilt:
+        return Selection()
+    if vote.kind == "election":
+        try:
+            ids = tuple(sorted({int(value) for value in candidate_ids or []}))
+        except (TypeError, ValueError):
+            raise VotingError(_("选票内容无效。")) from None
+        known = set(db.session.scalars(select(Candidate.id).where(Candidate.vote_id == vote.id)))
+        if not set(ids) <= known:
+            raise VotingError(_("选票上有不在候选人名单中的人。"))
+        if len(ids) > (vote.seats or 0):
+            raise VotingError(_("最多只能选 %(seats)s 人，您选了 %(n)s 人。", seats=vote.seats, n=len(ids)))
+        return Selection(candidate_ids=ids)
+    if choice in (None, ""):
+        return Selection()
+    if choice not in CHOICES:
+        raise VotingError(_("表决意见只能是同意、反对或弃权。"))
+    return Selection(choice=choice)
+
+
+def has_ballot(vote_id: int, voter_id: int) -> bool:
+    return db.session.scalar(
+        select(Ballot.id).where(Ballot.vote_id == vote_id, Ballot.voter_id == voter_id)) is not None
+
+
+def _store_ballot(vote: Vote, voter_id: int, selection: Selection, *, channel: str, is_spoilt: bool = False,
+                  proxy_name: str | None = None, proxy_document: str | None = None) -> tuple[Ballot, str]:
+    receipt = new_receipt_code()
+    is_blank = not is_spoilt and not selection.candidate_ids and selection.choice is None
+    ballot = Ballot(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
+                    is_blank=is_blank, is_spoilt=is_spoilt, receipt_hash=receipt_hash(receipt),
+                    proxy_name=proxy_name, proxy_document=proxy_document, cast_at=clock.utcnow())
+    ballot.choices = [BallotChoice(candidate_id=cid) for cid in selection.candidate_ids]
+    db.session.add(ballot)
+    db.session.flush()  # the unique (vote_id, voter_id) constraint speaks here
+    return ballot, receipt
+
+
+def cast_online(vote: Vote, voter_id: int, selection: Selection, *, code: VotingCode | None = None,
+                actor=None) -> tuple[Ballot, str]:
+    """Store an online ballot and return it with its receipt code (shown once, never stored)."""
+    now = clock.utcnow()
+    if not vote.accepts_ballots_at(now):
+        raise VotingError(_("该表决当前不在投票时间内。"))
+    if code is not None:
+        claimed = db.session.execute(
+            update(VotingCode).where(VotingCode.id == code.id, VotingCode.used_at.is_(None)).values(used_at=now)
+            .execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            raise AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
+    if has_ballot(vote.id, voter_id):
+        raise AlreadyVoted(_("您已经投过票了，每位业主只能投一次。"))
+    ballot, receipt = _store_ballot(vote, voter_id, selection,
+                                    channel="online_code" if code is not None else "online_account")
+    record("ballot.cast", ballot, compound_id=vote.compound_id, actor=actor or "voter",
+           after={"vote": vote.id, "channel": ballot.channel, "receipt_hash": ballot.receipt_hash})
+    return ballot, receipt
+
+
+# --------------------------------------------------------------------------- paper ballots
+
+ALLOWED_UPLOADS = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
+
+
+def store_proxy_document(vote: Vote, data: bytes) -> str:
+    """Check a proxy authorisation upload (PDF/JPEG/PNG by magic bytes, size) and store it."""
+    limit = int(current_app.config.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
+    if not data:
+        raise VotingError(_("授权委托书文件为空。"))
+    if len(data) > limit:
+        raise VotingError(_("授权委托书文件太大（上限 %(mb)s MB）。", mb=limit // (1024 * 1024)))
+    suffix = next((ext for magic, ext in ALLOWED_UPLOADS.items() if data.startswith(magic)), None)
+    if suffix is None:
+        raise VotingError(_("授权委托书只能是 PDF、JPEG 或 PNG 文件。"))
+    folder = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
+    folder = folder / "voting" / str(vote.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"proxy-{secrets.token_hex(8)}{suffix}"
+    (folder / name).write_bytes(data)
+    return f"voting/{vote.id}/{name}"
+
+
+def proxy_document_path(stored: str) -> Path:
+    root = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
+    return root / stored
+
+
+def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selection, is_spoilt: bool = False,
+                counter_name: str = "", proxy_name: str | None = None, proxy_document: str | None = None,
+                source: str = "form", actor=None) -> str:
+    """One counter's entry of one paper ballot. Returns "waiting", "matched" or "mismatch".
+
+    When both entries exist and agree the ballot is stored; when they disagree they are
+    listed for resolution and nothing counts.
+    """
+    if vote.state not in ("open", "closed"):
+        raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
+    if has_ballot(vote.id, voter_id):
+        raise VotingError(_("该业主已有一张选票（网上或纸质），不能再录入。"))
+    existing = {e.slot: e for e in db.session.scalars(
+        select(PaperEntry).where(PaperEntry.vote_id == vote.id, PaperEntry.voter_id == voter_id))}
+    if slot is None:
+        slot = 1 if 1 not in existing else 2
+    if slot not in (1, 2):
+        raise VotingError(_("录入序号只能是 1 或 2。"))
+    if slot in existing:
+        raise VotingError(_("该选票已由第 %(slot)s 位计票人录入。", slot=slot))
+    counter_name = (counter_name or "").strip()
+    other = existing.get(3 - slot)
+    if other is not None and counter_name and other.counter_name == counter_name:
+        raise VotingError(_("同一张选票的两次录入须由两位不同的计票人完成。"))
+    entry = PaperEntry(vote_id=vote.id, voter_id=voter_id, slot=slot, counter_name=counter_name,
+                       choice=selection.choice, candidate_ids=list(selection.candidate_ids), is_spoilt=is_spoilt,
+                       proxy_name=(proxy_name or "").strip() or None, proxy_document=proxy_document,
+                       source=source[:120], entered_by_id=getattr(actor, "id", None))
+    db.session.add(entry)
+    db.session.flush()
+    record("paper.enter", entry, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "voter": voter_id, "slot": slot, "counter": counter_name, "source": source})
+    if other is None:
+        return "waiting"
+    if other.content() != entry.content():
+        return "mismatch"
+    _ballot_from_entries(vote, entry, other, actor=actor)
+    return "matched"
+
+
+def _ballot_from_entries(vote: Vote, entry: PaperEntry, other: PaperEntry, *, actor=None) -> Ballot:
+    proxy_name = entry.proxy_name or other.proxy_name
+    ballot, _receipt = _store_ballot(
+        vote, entry.voter_id, Selection(tuple(entry.candidate_ids or ()), entry.choice), is_spoilt=entry.is_spoilt,
+        channel="proxy" if proxy_name else "paper", proxy_name=proxy_name,
+        proxy_document=entry.proxy_document or other.proxy_document)
+    record("ballot.paper", ballot, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "channel": ballot.channel, "receipt_hash": ballot.receipt_hash,
+                  "entries": sorted([entry.id, other.id])})
+    return ballot
+
+
+def resolve_mismatch(vote: Vote, voter_id: int, *, accept_slot: int | None, note: str, actor=None) -> str:
+    """Settle two disagreeing entries: accept one (the other is corrected to it) or discard both."""
+    if vote.state not in ("open", "closed"):
+        raise VotingError(_("该表决已计票，不能再修改纸质选票。"))
+    note = (note or "").strip()
+    if not note:
+        raise VotingError(_("请写明处理理由（例如：核对原始选票后确认）。"))
+    entries = {e.slot: e for e in db.session.scalars(
+        select(PaperEntry).where(PaperEntry.vote_id == vote.id, PaperEntry.voter_id == voter_id))}
+    if set(entries) != {1, 2} or entries[1].content() == entries[2].content():
+        raise VotingError(_("这张选票没有不一致的两次录入。"))
+    before = {slot: list(entry.content()) for slot, entry in entries.items()}
+    if accept_slot is None:
+        for entry in entries.values():
+            db.session.delete(entry)
+        db.session.flush()
+        record("paper.discard", ("PaperEntry", f"{vote.id}:{voter_id}"), compound_id=vote.compound_id, actor=actor,
+               before=before, after={"note": note})
+        return "discarded"
+    if accept_slot not in (1, 2):
+        raise VotingError(_("录入序号只能是 1 或 2。"))
+    accepted, corrected = entries[accept_slot], entries[3 - accept_slot]
+    corrected.choice = accepted.choice
+    corrected.candidate_ids = list(accepted.candidate_ids or [])
+    corrected.is_spoilt = accepted.is_spoilt
+    corrected.proxy_name = accepted.proxy_name
+    db.session.flush()
+    record("paper.resolve", ("PaperEntry", f"{vote.id}:{voter_id}"), compound_id=vote.compound_id, actor=actor,
+           before=before, after={"accepted_slot": accept_slot, "note": note})
+    _ballot_from_entries(vote, accepted, corrected, actor=actor)
+    return "matched"
+
+
+def unit_voters(compound_id: int) -> dict[tuple[str, str], int]:
+    """{(building, unit number): voter id} for the compound (one query)."""
+    rows = db.session.execute(
+        select(Building.name, Unit.number, Unit.voter_id).join(Building, Building.id == Unit.building_id)
+        .where(Unit.compound_id == compound_id))
+    return {(b, n): v for b, n, v in rows}
+
+
+def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | None = None, counter_name: str = "",
+                      actor=None) -> dict:
+    """Import one counter's paper ballots from a file, all or nothing.
+
+    Returns {"rows", "matched", "waiting", "mismatch"}. Raises :class:`PaperRejected`
+    listing every bad row (unknown unit or candidate, over-voting, a voter's second
+    ballot naming both rows, a ballot already entered).
+    """
+    if vote.state not in ("open", "closed"):
+        raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
+    parsed = parse_ballot_file(filename, data, vote.kind)
+    errors = list(parsed.errors)
+    units = unit_voters(vote.compound_id)
+    candidates = {c.name: c.id for c in db.session.scalars(select(Candidate).where(Candidate.vote_id == vote.id))}
+    voted = set(db.session.scalars(select(Ballot.voter_id).where(Ballot.vote_id == vote.id)))
+    entered: dict[int, set[int]] = {}
+    for voter_id, entry_slot in db.session.execute(
+            select(PaperEntry.voter_id, PaperEntry.slot).where(PaperEntry.vote_id == vote.id)):
+        entered.setdefault(voter_id, set()).add(entry_slot)
+    seen: dict[int, int] = {}
+    planned = []
+    for row in parsed.rows:
+        voter_id = units.get((row.building, row.unit))
+        if voter_id is None:
+            errors.append(BallotError(row.row_number, f"名册中没有 {row.building} {row.unit}"))
+            continue
+        if voter_id in seen:
+            errors.append(BallotError(row.row_number, f"与第{seen[voter_id]}行是同一投票人的第二张选票"
+                                                      f"（第{seen[voter_id]}行和第{row.row_number}行）"))
+            continue
+        seen[voter_id] = row.row_number
+        if voter_id in voted:
+            errors.append(BallotError(row.row_number, "该投票人已有一张选票（网上或纸质）"))
+            continue
+        taken = entered.get(voter_id, set())
+        row_slot = slot if slot is not None else (1 if 1 not in taken else 2)
+        if row_slot in taken or len(taken) >= 2:
+            errors.append(BallotError(row.row_number, f"该选票已由第 {row_slot} 位计票人录入"))
+            continue
+        ids: list[int] = []
+        if vote.kind == "election" and not row.is_spoilt:
+            unknown = [name for name in row.choices if name not in candidates]
+            if unknown:
+                errors.append(BallotError(row.row_number, "不是候选人：" + "、".join(unknown)))
+                continue
+            if len(set(row.choices)) != len(row.choices):
+                errors.append(BallotError(row.row_number, "同一候选人选了两次"))
+                continue
+            if len(row.choices) > (vote.seats or 0):
+                errors.append(BallotError(row.row_number, f"选了 {len(row.choices)} 人，超过应选 {vote.seats} 人；"
+                                                          "如按规定为无效票，请在「无效」列填“是”"))
+                continue
+            ids = sorted(candidates[name] for name in row.choices)
+        planned.append((row, voter_id, row_slot, Selection(tuple(ids), None if row.is_spoilt else row.vote)))
+    if errors:
+        raise PaperRejected(sorted(errors, key=lambda e: e.row or 0))
+    outcome = {"rows": len(planned), "matched": 0, "waiting": 0, "mismatch": 0}
+    for row, voter_id, row_slot, selection in planned:
+        result = enter_paper(vote, voter_id, slot=row_slot, selection=selection, is_spoilt=row.is_spoilt,
+                             counter_name=counter_name, proxy_name=row.proxy,
+                             source=f"{filename} 第{row.row_number}行", actor=actor)
+        outcome[result] += 1
+    return outcome
+
+
+# --------------------------------------------------------------------------- results
+
+
+def post_result_notice(vote: Vote, compound: Compound, *, actor=None):
+    """Render the result notice PDF and post it on the compound's public board."""
+    from ..notices.operations import post_notice
+    from ..pdf import render_pdf
+    from .util import result_notice_context
+
+    if vote.state != "counted":
+        raise VotingError(_("计票完成后才能发布表决结果公告。"))
+    if vote.result_notice_id:
+        raise VotingError(_("表决结果公告已发布。"))
+    context = result_notice_context(vote, compound)
+    if has_request_context():
+        pdf = render_pdf("result_notice.html", **context)
+    else:  # CLI and demo seed: templates need a request for their context processors
+        with current_app.test_request_context():
+            pdf = render_pdf("result_notice.html", **context)
+    notice = post_notice(compound, kind="result_notice", title=context["title"], posted_on=clock.today(),
+                         body=context["summary"], citations=list(vote.result.get("basis", [])),
+                         source=("vote", vote.id), pdf=pdf, posted_by=actor)
+    vote.result_notice_id = notice.id
+    db.session.flush()
+    record("vote.result_notice", vote, compound_id=vote.compound_id, actor=actor, after={"notice": notice.id})
+    integration.complete_action(compound, "result_notice", on=clock.today(), actor=actor)
+    return notice
+
+
+def seat_committee(vote: Vote, compound: Compound, *, actor=None):
+    """Seat the elected members through the committees feature."""
+    if vote.kind != "election" or vote.state != "counted":
+        raise VotingError(_("只有已计票的选举才能产生业委会。"))
+    if vote.committee_installed_at:
+        raise VotingError(_("本次选举的当选委员已就任。"))
+    if not integration.can_install_committee():
+        raise VotingError(_("业委会功能尚未启用。"))
+    elected = [row["name"] for row in vote.result["candidates"] if row["elected"]]
+    if not elected:
+        raise VotingError(_("本次选举没有当选的委员。"))
+    voter_ids = dict(db.session.execute(
+        select(Candidate.name, Candidate.voter_id).where(Candidate.vote_id == vote.id)).all())
+    members = [(name, voter_ids.get(name), "member") for name in elected]
+    elected_on = clock.to_local(vote.closed_at or clock.utcnow()).date()
+    committee = integration.install_committee(compound, members, elected_on=elected_on, actor=actor)
+    vote.committee_installed_at = clock.utcnow()
+    db.session.flush()
+    record("vote.install_committee", vote, compound_id=vote.compound_id, actor=actor, after={"members": elected})
+    return committee

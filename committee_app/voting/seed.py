@@ -1,0 +1,98 @@
+"""Demo data (order 35).
+
+中铁一期's election is NOT opened: its re-election is still before the meeting notice.
+Instead 精城名典 gets its last committee election, completed and counted, with online
+(code and account) and paper ballots (entered twice, one disagreement resolved, one
+proxy), the count record and the result notice posted on its board; and 中铁二期 a
+counted motion on using maintenance funds. The count pages and public ballot boxes of
+both have content.
+"""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..registry.models import Voter
+from . import operations
+from .models import Candidate, Vote
+
+JCMD_CANDIDATES = [
+    ("陈志宏", "继续推进二次供水改造，按季度公开维修资金收支。"),
+    ("王秀英", "退休教师，愿意牵头组建业主议事会，畅通业主意见。"),
+    ("李建军", "从事工程监理二十年，监督外墙维修质量。"),
+    ("张丽华", "会计师，负责公共收益账目公开，每月公示。"),
+    ("刘洋", "推动停车位规范管理和充电桩安装。"),
+    ("赵敏", "关注老人和儿童活动场地，改善绿化。"),
+    ("孙国平", "协调物业服务质量考核，组织满意度测评。"),
+]
+
+
+def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser):
+    """Cast online ballots for about 62% of voters and enter about 15% on paper, twice."""
+    codes = operations.issue_codes(vote, actor=organiser)
+    candidates = list(db.session.scalars(select(Candidate.id).where(Candidate.vote_id == vote.id).order_by(Candidate.id)))
+    online = voters[: int(len(voters) * 0.62)]
+    paper = voters[len(online): len(online) + int(len(voters) * 0.15)]
+
+    def marks():
+        if vote.kind == "election":
+            weights = [0.9, 0.85, 0.8, 0.75, 0.55, 0.5, 0.3]
+            return operations.Selection(tuple(sorted(c for c, w in zip(candidates, weights) if rng.random() < w)[:vote.seats]))
+        return operations.Selection(choice=rng.choices(["for", "against", "abstain"], [0.8, 0.12, 0.08])[0])
+
+    for index, voter in enumerate(online):
+        code = operations.find_code(vote, codes[voter.id]) if index % 5 else None
+        operations.cast_online(vote, voter.id, marks(), code=code, actor="seed-demo")
+    for index, voter in enumerate(paper):
+        selection, spoilt = marks(), index == 0
+        proxy = "周红（受托人）" if index == 1 else None
+        operations.enter_paper(vote, voter.id, slot=1, selection=selection, is_spoilt=spoilt, counter_name="计票人甲",
+                               proxy_name=proxy, source="seed", actor=organiser)
+        second = selection
+        if index == 2 and vote.kind == "election" and selection.candidate_ids:
+            second = operations.Selection(selection.candidate_ids[:-1])  # a slip of the second counter
+        operations.enter_paper(vote, voter.id, slot=2, selection=second, is_spoilt=spoilt, counter_name="计票人乙",
+                               proxy_name=proxy, source="seed", actor=organiser)
+        if second != selection:
+            operations.resolve_mismatch(vote, voter.id, accept_slot=1, note="核对原始选票，以第一次录入为准",
+                                        actor=organiser)
+
+
+def _complete(vote: Vote, compound, ctx, organiser, days_ago: int, rng: random.Random) -> None:
+    voters = list(db.session.scalars(select(Voter).where(Voter.compound_id == compound.id).order_by(Voter.id)))
+    rng.shuffle(voters)
+    operations.open_vote(vote, compound, actor=organiser, enforce_gate=False)
+    _cast_plan(vote, voters, rng, organiser)
+    operations.close_vote(vote, compound, actor=organiser)
+    operations.count_vote(vote, compound, actor=organiser)
+    operations.post_result_notice(vote, compound, actor=organiser)
+    # the demo shows a vote that happened weeks ago
+    closed = clock.utcnow() - timedelta(days=days_ago)
+    vote.opens_at = vote.opened_at = closed - timedelta(days=7)
+    vote.closes_at = vote.closed_at = closed
+    vote.counted_at = closed + timedelta(hours=2)
+
+
+def seed(ctx) -> None:
+    rng = random.Random(35)
+    jcmd = ctx.compounds["精城名典"]
+    organiser = ctx.users.get("organiser_jc")
+    election = operations.create_election(
+        jcmd, title="精城名典第二届业主委员会选举", seats=5, meeting_on=ctx.today - timedelta(days=21),
+        description="业主大会以书面征求意见与网上投票相结合的方式选举第二届业主委员会委员。", actor=organiser)
+    for name, statement in JCMD_CANDIDATES:
+        operations.add_candidate(election, name=name, statement=statement, actor=organiser)
+    _complete(election, jcmd, ctx, organiser, 21, rng)
+
+    zt2 = ctx.compounds["中铁二期"]
+    motion = operations.create_motion(
+        zt2, title="使用专项维修资金更换2栋电梯", matter="ordinary", subject="maintenance_funds_use",
+        meeting_on=ctx.today - timedelta(days=10),
+        description="拟使用专项维修资金约38万元更换2栋两部电梯，费用按2栋业主专有部分面积分摊。", actor="seed-demo")
+    _complete(motion, zt2, ctx, None, 10, rng)
+    ctx.notes.append("voting: 精城名典 has a counted committee election and 中铁二期 a counted maintenance-funds motion "
+                     "(online, paper and proxy ballots; result notices on their boards); 中铁一期 has no vote yet.")

@@ -1,0 +1,259 @@
+"""Voting queries and the plain-value contexts of the voting PDFs."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import segno
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..extensions import db
+from ..registry.models import Building, Compound, Unit, Voter
+from ..rules import get_rule_set
+from .models import CHANNELS, STATE_LABELS, Ballot, Candidate, PaperEntry, Vote
+from .tally import TWO, compound_settings, tally
+
+CHOICE_LABELS = {"for": "同意", "against": "反对", "abstain": "弃权", None: "未表态"}
+CHANNEL_LABELS = {"online_code": "网上（投票码）", "online_account": "网上（业主账号）", "paper": "纸质", "proxy": "委托代理"}
+STATUS_LABELS = {"decided": "已形成决定", "quorum_not_met": "参与表决未达法定比例，未形成有效决定",
+                 "tie": "末位得票相同，相同者均未当选", "seats_unfilled": "当选人数不足应选名额"}
+PARTICIPATING_LABELS = {
+    "all_returned": "所有收回的选票（含空白、弃权、无效票）均计入参与表决；无效票不计为同意",
+    "exclude_spoilt": "无效票不计入参与表决",
+    "exclude_blank_and_spoilt": "空白票和无效票均不计入参与表决",
+}
+
+
+def votes_of(compound: Compound) -> list[Vote]:
+    return list(db.session.scalars(select(Vote).where(Vote.compound_id == compound.id)
+                                   .order_by(Vote.created_at.desc(), Vote.id.desc())))
+
+
+def vote_in(compound: Compound, vote_id: int) -> Vote | None:
+    vote = db.session.get(Vote, vote_id)
+    return vote if vote is not None and vote.compound_id == compound.id else None
+
+
+def ballot_counts(vote: Vote) -> dict[str, int]:
+    rows = db.session.execute(select(Ballot.channel, func.count(Ballot.id)).where(Ballot.vote_id == vote.id)
+                              .group_by(Ballot.channel)).all()
+    counts = {channel: 0 for channel in CHANNELS}
+    counts.update({channel: n for channel, n in rows})
+    return counts
+
+
+@dataclass
+class PaperStatus:
+    waiting: list[dict] = field(default_factory=list)  # one entry only
+    mismatched: list[dict] = field(default_factory=list)  # two entries that disagree
+    entries: int = 0
+
+
+def paper_status(vote: Vote) -> PaperStatus:
+    """Paper entries that do not (yet) make a ballot: single entries and disagreements."""
+    counted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    rows = db.session.scalars(select(PaperEntry).where(PaperEntry.vote_id == vote.id,
+                                                       PaperEntry.voter_id.not_in(counted))
+                              .order_by(PaperEntry.voter_id, PaperEntry.slot)).all()
+    status = PaperStatus(entries=db.session.scalar(
+        select(func.count(PaperEntry.id)).where(PaperEntry.vote_id == vote.id)) or 0)
+    if not rows:
+        return status
+    voter_ids = {row.voter_id for row in rows}
+    labels = voter_labels(voter_ids)
+    names = dict(db.session.execute(select(Candidate.id, Candidate.name).where(Candidate.vote_id == vote.id)).all())
+    by_voter: dict[int, list[PaperEntry]] = {}
+    for row in rows:
+        by_voter.setdefault(row.voter_id, []).append(row)
+    for voter_id, entries in by_voter.items():
+        item = {"voter_id": voter_id, "voter": labels.get(voter_id, ("", ""))[0],
+                "units": labels.get(voter_id, ("", ""))[1],
+                "entries": [{"slot": e.slot, "counter": e.counter_name, "source": e.source,
+                             "text": entry_text(e, names)} for e in entries]}
+        (status.waiting if len(entries) == 1 else status.mismatched).append(item)
+    return status
+
+
+def entry_text(entry, names: dict[int, str]) -> str:
+    parts = []
+    if entry.is_spoilt:
+        parts.append("无效票")
+    elif entry.candidate_ids:
+        parts.append("、".join(names.get(cid, "?") for cid in entry.candidate_ids))
+    elif entry.choice:
+        parts.append(CHOICE_LABELS[entry.choice])
+    else:
+        parts.append("空白票")
+    if entry.proxy_name:
+        parts.append(f"代理人：{entry.proxy_name}")
+    return "；".join(parts)
+
+
+def voter_labels(voter_ids) -> dict[int, tuple[str, str]]:
+    """{voter id: (name, "1栋-1-101、…")} in two queries."""
+    if not voter_ids:
+        return {}
+    names = dict(db.session.execute(select(Voter.id, Voter.display_name).where(Voter.id.in_(voter_ids))).all())
+    units: dict[int, list[str]] = {}
+    for voter_id, building, number in db.session.execute(
+            select(Unit.voter_id, Building.name, Unit.number).join(Building, Building.id == Unit.building_id)
+            .where(Unit.voter_id.in_(voter_ids)).order_by(Unit.sort_key)):
+        units.setdefault(voter_id, []).append(f"{building}-{number}")
+    return {vid: (names.get(vid, ""), "、".join(units.get(vid, []))) for vid in voter_ids}
+
+
+def units_of_compound(compound: Compound) -> list[tuple[str, str]]:
+    return list(db.session.execute(select(Building.name, Unit.number).join(Building, Building.id == Unit.building_id)
+                                   .where(Unit.compound_id == compound.id).order_by(Unit.sort_key)))
+
+
+# --------------------------------------------------------------------------- count
+
+
+def fmt_share(part, whole) -> str:
+    """A share as a percentage with two places, for display only (decisions use Fraction)."""
+    whole = Fraction(whole)
+    if whole == 0:
+        return "—"
+    value = Fraction(part) / whole * 100
+    return f"{Decimal(value.numerator) / Decimal(value.denominator):.2f}%"
+
+
+def count_view(vote: Vote, compound: Compound, result: dict | None = None) -> dict:
+    """The tally with what a reader needs beside it: thresholds, shares and citations."""
+    result = result or (vote.result if vote.state == "counted" and vote.result else tally(vote))
+    rule_set = get_rule_set(compound.rule_set)
+    settings = compound_settings(compound)
+    participation = rule_set.threshold("participation")
+    approval = rule_set.threshold(vote.matter)
+    roll_head, roll_area = result["roll"]["headcount"], Decimal(result["roll"]["area"])
+    part_head, part_area = result["participation"]["headcount"], Decimal(result["participation"]["area"])
+
+    def line(head, area, base_head, base_area) -> dict:
+        return {"headcount": head, "area": Decimal(area).quantize(TWO), "head_share": fmt_share(head, base_head),
+                "area_share": fmt_share(Decimal(area), base_area)}
+
+    items = []
+    if vote.kind == "election":
+        for row in result["candidates"]:
+            items.append({"label": row["name"], **line(row["headcount"], row["area"], part_head, part_area),
+                          "approved": row["approved"], "elected": row["elected"]})
+    else:
+        for choice in ("for", "against", "abstain"):
+            votes = result["votes"][choice]
+            items.append({"label": CHOICE_LABELS[choice],
+                          **line(votes["headcount"], votes["area"], part_head, part_area)})
+    return {
+        "result": result,
+        "roll": {"headcount": roll_head, "area": roll_area.quantize(TWO)},
+        "participation": {**line(part_head, part_area, roll_head, roll_area),
+                          "quorum_met": result["participation"]["quorum_met"]},
+        "spoilt": line(result["spoilt"]["headcount"], result["spoilt"]["area"], part_head, part_area),
+        "items": items,
+        "participation_threshold": {"title": participation.title_zh, "word": participation.counting_word_zh,
+                                    "citations": list(participation.citations)},
+        "approval_threshold": {"title": approval.title_zh, "word": approval.counting_word_zh,
+                               "citations": list(approval.citations)},
+        "status": result["status"],
+        "status_label": STATUS_LABELS.get(result["status"], result["status"]),
+        "passed": result.get("passed"),
+        "participating_rule": PARTICIPATING_LABELS.get(settings.get("participating_ballots"), ""),
+        "parking_counts": bool(settings.get("parking_area_counts", True)),
+        "non_voter_clause": bool(settings.get("non_voter_clause", False)),
+        "channels": {CHANNEL_LABELS[k]: v for k, v in ballot_counts(vote).items()},
+        "basis": result["basis"],
+    }
+
+
+def _vote_plain(vote: Vote, compound: Compound) -> dict:
+    return {"id": vote.id, "title": vote.title, "kind": vote.kind, "matter": vote.matter,
+            "matter_label": "特别事项" if vote.matter == "special" else "一般事项", "subject": vote.subject_label,
+            "seats": vote.seats, "state": str(STATE_LABELS[vote.state]),
+            "meeting_on": vote.meeting_on.isoformat() if vote.meeting_on else "",
+            "opens_at": _local(vote.opens_at), "closes_at": _local(vote.closes_at),
+            "opened_at": _local(vote.opened_at), "closed_at": _local(vote.closed_at),
+            "counted_at": _local(vote.counted_at), "description": vote.description or ""}
+
+
+def _local(moment) -> str:
+    return clock.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def count_record_context(vote: Vote, compound: Compound) -> dict:
+    view = count_view(vote, compound)
+    return {"title": "计票记录", "compound_name": compound.name, "generated_on": clock.today().isoformat(),
+            "issuer": None, "vote": _vote_plain(vote, compound), "count": view,
+            "is_final": vote.state == "counted"}
+
+
+def result_notice_context(vote: Vote, compound: Compound) -> dict:
+    view = count_view(vote, compound)
+    plain = _vote_plain(vote, compound)
+    if vote.kind == "election":
+        elected = [item["label"] for item in view["items"] if item["elected"]]
+        summary = (f"{vote.title}：{view['status_label']}。当选：{'、'.join(elected) if elected else '无'}。")
+    else:
+        elected = []
+        summary = f"{vote.title}：{'通过' if view['passed'] else '未通过'}（{view['status_label']}）。"
+    return {"title": f"{vote.title}表决结果公告", "compound_name": compound.name,
+            "generated_on": clock.today().isoformat(), "issuer": f"{compound.name}业主大会", "vote": plain,
+            "count": view, "elected": elected, "summary": summary}
+
+
+# --------------------------------------------------------------------------- letters and ballot papers
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").png_data_uri(scale=3, border=2)
+
+
+def letters_context(vote: Vote, compound: Compound, codes: dict[int, str], base_url: str) -> dict:
+    """One letter per voter who got a code: name, units, area, code and QR (data: URI)."""
+    voters = db.session.scalars(select(Voter).where(Voter.id.in_(list(codes)))
+                                .options(selectinload(Voter.units).selectinload(Unit.building))).all()
+    voters = sorted(voters, key=lambda v: (v.kind == "developer", v.units[0].sort_key if v.units else ""))
+    base = base_url.rstrip("/")
+    letters = []
+    for voter in voters:
+        code = codes[voter.id]
+        url = f"{base}/ballot/{vote.id}?code={code}"
+        letters.append({"name": voter.display_name, "units": "、".join(u.label for u in voter.units),
+                        "area": voter.area, "code": code, "url": url, "qr": qr_data_uri(url)})
+    candidates = [{"name": c.name, "statement": c.statement} for c in vote.candidates]
+    return {"title": "业主表决通知书", "compound_name": compound.name, "generated_on": clock.today().isoformat(),
+            "issuer": f"{compound.name}业主大会", "vote": _vote_plain(vote, compound), "letters": letters,
+            "candidates": candidates, "ballot_url": f"{base}/ballot/{vote.id}"}
+
+
+def ballot_paper_context(vote: Vote, compound: Compound) -> dict:
+    return {"title": f"{vote.title}表决票", "compound_name": compound.name,
+            "generated_on": clock.today().isoformat(), "issuer": f"{compound.name}业主大会",
+            "vote": _vote_plain(vote, compound),
+            "candidates": [{"name": c.name, "statement": c.statement} for c in vote.candidates]}
+
+
+# --------------------------------------------------------------------------- ballot box
+
+
+def box_page(vote: Vote, page: int, per_page: int = 100):
+    """A page of the public ballot box: receipts and choices, no voter."""
+    query = (select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.receipt_hash))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def ballot_text(ballot: Ballot, names: dict[int, str]) -> str:
+    if ballot.is_spoilt:
+        return "无效票"
+    if ballot.choices:
+        return "、".join(sorted(names.get(c.candidate_id, "?") for c in ballot.choices))
+    if ballot.choice:
+        return CHOICE_LABELS[ballot.choice]
+    return "空白票"
+
+
+def candidate_names(vote: Vote) -> dict[int, str]:
+    return dict(db.session.execute(select(Candidate.id, Candidate.name).where(Candidate.vote_id == vote.id)).all())

@@ -1,0 +1,490 @@
+"""Voting pages. Thin: load → authorize → operation → commit once → redirect/render."""
+from __future__ import annotations
+
+import time
+
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .. import clock
+from ..extensions import db
+from ..pdf import render_pdf
+from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
+from ..registry.models import Compound
+from . import integration, operations, util
+from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
+from .models import STATE_LABELS, Ballot, Candidate, Vote, VotingCode
+from .tally import tally
+
+bp = Blueprint("voting", __name__)
+
+
+def _load(code: str, vote_id: int, ability: Ability) -> tuple[Compound, Vote]:
+    compound = get_compound_or_404(code)
+    authorize(ability, compound)
+    vote = util.vote_in(compound, vote_id)
+    if vote is None:
+        abort(404)
+    return compound, vote
+
+
+def _local_to_utc(value):
+    return clock.local_to_utc(value) if value else None
+
+
+def _flash_form(form) -> None:
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+
+
+def _detail(compound, vote):
+    return redirect(url_for("voting.detail", code=compound.code, vote_id=vote.id))
+
+
+def panel_context(compound, user):
+    readable = can(user, Ability.READ, compound)
+    voter_of = can(user, Ability.VOTE, compound)
+    if not (readable or voter_of):
+        return None
+    votes = util.votes_of(compound)
+    if not votes and not can(user, Ability.MANAGE, compound):
+        return None
+    return {"compound": compound, "votes": votes, "can_read": readable, "can_vote": voter_of,
+            "can_manage": can(user, Ability.MANAGE, compound), "state_labels": STATE_LABELS}
+
+
+# --------------------------------------------------------------------------- organiser pages
+
+
+@bp.get("/compounds/<code>/votes")
+def index(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    return render_template("voting/index.html", compound=compound, votes=util.votes_of(compound),
+                           form=VoteForm(), can_manage=can(current_user, Ability.MANAGE, compound),
+                           state_labels=STATE_LABELS)
+
+
+@bp.post("/compounds/<code>/votes")
+def create(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        _flash_form(form)
+        return render_template("voting/index.html", compound=compound, votes=util.votes_of(compound), form=form,
+                               can_manage=True, state_labels=STATE_LABELS), 400
+    common = dict(title=form.title.data, meeting_on=form.meeting_on.data, opens_at=_local_to_utc(form.opens_at.data),
+                  closes_at=_local_to_utc(form.closes_at.data), description=form.description.data or "",
+                  actor=current_user)
+    try:
+        if form.kind.data == "election":
+            vote = operations.create_election(compound, seats=form.seats.data, **common)
+        else:
+            vote = operations.create_motion(compound, matter=form.matter.data, subject=form.subject.data, **common)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return render_template("voting/index.html", compound=compound, votes=util.votes_of(compound), form=form,
+                               can_manage=True, state_labels=STATE_LABELS), 400
+    db.session.commit()
+    flash(_("已新建表决：%(title)s", title=vote.title), "success")
+    return _detail(compound, vote)
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>")
+def detail(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.READ)
+    times = TimesForm(opens_at=vote.opens_at and clock.to_local(vote.opens_at).replace(tzinfo=None),
+                      closes_at=vote.closes_at and clock.to_local(vote.closes_at).replace(tzinfo=None))
+    return render_template(
+        "voting/detail.html", compound=compound, vote=vote, state_labels=STATE_LABELS,
+        can_manage=can(current_user, Ability.MANAGE, compound), candidate_form=CandidateForm(), times_form=times,
+        counts=util.ballot_counts(vote), paper=util.paper_status(vote),
+        nominations_ready=integration.finalised_candidates(compound) is not None,
+        can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound))
+
+
+def _apply(compound, vote, operation, success: str):
+    try:
+        operation()
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _detail(compound, vote)
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/candidates")
+def add_candidate(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    form = CandidateForm()
+    if not form.validate_on_submit():
+        _flash_form(form)
+        return _detail(compound, vote)
+    return _apply(compound, vote, lambda: operations.add_candidate(
+        vote, name=form.name.data, statement=form.statement.data or "", biography=form.biography.data or "",
+        actor=current_user), _("已添加候选人。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/finalised")
+def add_finalised(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _apply(compound, vote, lambda: operations.add_finalised_candidates(vote, compound, actor=current_user),
+                  _("已按确定的候选人名单添加候选人。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/<int:candidate_id>/remove")
+def remove_candidate(code: str, vote_id: int, candidate_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or candidate.vote_id != vote.id:
+        abort(404)
+    return _apply(compound, vote, lambda: operations.remove_candidate(vote, candidate, actor=current_user),
+                  _("已移除候选人。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/times")
+def set_times(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    form = TimesForm()
+    if not form.validate_on_submit():
+        _flash_form(form)
+        return _detail(compound, vote)
+    return _apply(compound, vote, lambda: operations.set_times(
+        vote, opens_at=_local_to_utc(form.opens_at.data), closes_at=_local_to_utc(form.closes_at.data),
+        actor=current_user), _("投票时间已保存。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, count):action>")
+def transition(code: str, vote_id: int, action: str):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    operation = {"open": operations.open_vote, "close": operations.close_vote, "count": operations.count_vote}[action]
+    message = {"open": _("投票已开始。"), "close": _("投票已截止。"), "count": _("计票完成。")}[action]
+    response = _apply(compound, vote, lambda: operation(vote, compound, actor=current_user), message)
+    if action == "count" and vote.state == "counted":
+        return redirect(url_for("voting.count", code=compound.code, vote_id=vote.id))
+    return response
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/letters.pdf")
+def letters(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    try:
+        codes = operations.issue_codes(vote, actor=current_user)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _detail(compound, vote)
+    if not codes:
+        db.session.rollback()
+        flash(_("所有表决权人都已投票，没有需要打印的通知书。"), "info")
+        return _detail(compound, vote)
+    pdf = render_pdf("voter_letters.html", **util.letters_context(vote, compound, codes, _base_url()))
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=voter-letters-{compound.code}-{vote.id}.pdf",
+        "Cache-Control": "no-store"})
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/ballot-paper.pdf")
+def ballot_paper(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.READ)
+    pdf = render_pdf("ballot_paper.html", **util.ballot_paper_context(vote, compound))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=ballot-paper-{vote.id}.pdf"})
+
+
+# --------------------------------------------------------------------------- paper ballots
+
+
+def _paper_page(compound, vote, status=200, import_form=None, errors=None):
+    return render_template("voting/paper.html", compound=compound, vote=vote, paper=util.paper_status(vote),
+                           counts=util.ballot_counts(vote), import_form=import_form or PaperImportForm(),
+                           buildings=sorted({b for b, _n in util.units_of_compound(compound)}), errors=errors,
+                           state_labels=STATE_LABELS), status
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/paper")
+def paper(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _paper_page(compound, vote)
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/paper")
+def enter_paper(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    form = request.form
+    voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
+    try:
+        if voter_id is None:
+            raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
+        if not form.get("counter_name", "").strip():
+            raise operations.VotingError(_("请填写计票人姓名。"))
+        slot = form.get("slot", type=int)
+        is_spoilt = form.get("is_spoilt") == "1"
+        selection = operations.check_selection(vote, form.getlist("candidate"), form.get("choice") or None,
+                                               is_spoilt=is_spoilt)
+        proxy_name = form.get("proxy_name", "").strip() or None
+        document = None
+        upload = request.files.get("proxy_document")
+        if upload is not None and upload.filename:
+            document = operations.store_proxy_document(vote, upload.read())
+        result = operations.enter_paper(vote, voter_id, slot=slot, selection=selection, is_spoilt=is_spoilt,
+                                        counter_name=form.get("counter_name", ""), proxy_name=proxy_name,
+                                        proxy_document=document, actor=current_user)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _paper_page(compound, vote, 400)
+    db.session.commit()
+    flash({"waiting": _("已录入，等待第二位计票人录入。"), "matched": _("两次录入一致，选票已计入。"),
+           "mismatch": _("两次录入不一致，请核对原始选票后处理。")}[result],
+          "warning" if result == "mismatch" else "success")
+    return redirect(url_for("voting.paper", code=compound.code, vote_id=vote.id))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/paper/import")
+def import_paper(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    form = PaperImportForm()
+    if not form.validate_on_submit():
+        _flash_form(form)
+        return _paper_page(compound, vote, 400, form)
+    upload = form.ballot_file.data
+    try:
+        outcome = operations.import_paper_file(vote, upload.filename or "ballots.csv", upload.read(),
+                                               slot=int(form.slot.data) if form.slot.data else None,
+                                               counter_name=form.counter_name.data, actor=current_user)
+    except operations.PaperRejected as rejected:
+        db.session.rollback()
+        flash(str(rejected), "danger")
+        return _paper_page(compound, vote, 400, form, rejected.errors)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _paper_page(compound, vote, 400, form)
+    db.session.commit()
+    flash(_("已导入 %(rows)s 张选票：%(matched)s 张与另一次录入一致已计入，%(waiting)s 张等待第二次录入，"
+            "%(mismatch)s 张不一致。", **outcome), "success")
+    return redirect(url_for("voting.paper", code=compound.code, vote_id=vote.id))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/paper/<int:voter_id>/resolve")
+def resolve(code: str, vote_id: int, voter_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    accept = request.form.get("accept", "")
+    try:
+        operations.resolve_mismatch(vote, voter_id, accept_slot=int(accept) if accept in ("1", "2") else None,
+                                    note=request.form.get("note", ""), actor=current_user)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("已处理。"), "success")
+    return redirect(url_for("voting.paper", code=compound.code, vote_id=vote.id))
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/ballots/<int:ballot_id>/proxy-document")
+def proxy_document(code: str, vote_id: int, ballot_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    ballot = db.session.get(Ballot, ballot_id)
+    if ballot is None or ballot.vote_id != vote.id or not ballot.proxy_document:
+        abort(404)
+    path = operations.proxy_document_path(ballot.proxy_document)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=path.name)
+
+
+# --------------------------------------------------------------------------- the count
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/count")
+def count(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.READ)
+    proxies = []
+    if can(current_user, Ability.MANAGE, compound):
+        proxies = db.session.scalars(db.select(Ballot).where(Ballot.vote_id == vote.id, Ballot.channel == "proxy")
+                                     .order_by(Ballot.id)).all()
+    return render_template("voting/count.html", compound=compound, vote=vote, view=util.count_view(vote, compound),
+                           state_labels=STATE_LABELS, can_manage=can(current_user, Ability.MANAGE, compound),
+                           can_install=integration.can_install_committee(), proxies=proxies)
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/count-record.pdf")
+def count_record(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.READ)
+    pdf = render_pdf("count_record.html", **util.count_record_context(vote, compound))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=count-record-{vote.id}.pdf"})
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/result-notice")
+def result_notice(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _apply(compound, vote, lambda: operations.post_result_notice(vote, compound, actor=current_user),
+                  _("表决结果公告已发布到公示栏。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/committee")
+def install_committee(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _apply(compound, vote, lambda: operations.seat_committee(vote, compound, actor=current_user),
+                  _("当选委员已记入业委会。"))
+
+
+# --------------------------------------------------------------------------- the ballot (public)
+
+
+def _public_vote(vote_id: int) -> tuple[Compound, Vote]:
+    vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        abort(404)
+    return db.session.get(Compound, vote.compound_id), vote
+
+
+def _who(compound, vote, code_text: str):
+    """(voter_id, code row, problem) for this request: the code's voter, else the owner's own voter."""
+    if code_text:
+        code = operations.find_code(vote, code_text)
+        if code is None:
+            return None, None, _("投票码不正确，请核对通知书上的投票码。")
+        if code.used_at is not None:
+            return code.voter_id, code, _("此投票码已经使用过，不能再次投票。")
+        return code.voter_id, code, None
+    if current_user.is_authenticated and can(current_user, Ability.VOTE, compound):
+        voter = owner_voter(current_user, compound)
+        if voter is not None:
+            return voter.id, None, None
+    return None, None, None
+
+
+def _ballot_page(compound, vote, *, code_text="", status=200, selected=(), choice=None, message=None):
+    voter_id, code, problem = _who(compound, vote, code_text)
+    already = voter_id is not None and operations.has_ballot(vote.id, voter_id)
+    if message:
+        flash(message, "danger")
+    elif problem:
+        flash(problem, "danger")
+    voter_name = None
+    if voter_id is not None and not problem:
+        voter_name = util.voter_labels({voter_id}).get(voter_id)
+    return render_template("voting/ballot.html", compound=compound, vote=vote, code=code_text if code else "",
+                           voter=voter_name if not problem else None, already=already and not problem,
+                           accepting=vote.accepts_ballots_at(clock.utcnow()), selected=set(selected),
+                           choice=choice, state_labels=STATE_LABELS), status
+
+
+@bp.get("/ballot/<int:vote_id>")
+def ballot(vote_id: int):
+    compound, vote = _public_vote(vote_id)
+    return _ballot_page(compound, vote, code_text=request.args.get("code", "").strip())
+
+
+def _read_selection(vote):
+    return operations.check_selection(vote, request.form.getlist("candidate"), request.form.get("choice") or None)
+
+
+@bp.post("/ballot/<int:vote_id>/confirm")
+def confirm(vote_id: int):
+    compound, vote = _public_vote(vote_id)
+    code_text = request.form.get("code", "").strip()
+    voter_id, code, problem = _who(compound, vote, code_text)
+    try:
+        if problem:
+            raise operations.VotingError(problem)
+        if voter_id is None:
+            raise operations.VotingError(_("请输入通知书上的投票码，或以业主账号登录。"))
+        if not vote.accepts_ballots_at(clock.utcnow()):
+            raise operations.VotingError(_("该表决当前不在投票时间内。"))
+        if operations.has_ballot(vote.id, voter_id):
+            raise operations.VotingError(_("您已经投过票了，每位业主只能投一次。"))
+        selection = _read_selection(vote)
+    except operations.VotingError as error:
+        return _ballot_page(compound, vote, code_text=code_text, status=400, message=str(error),
+                            selected=request.form.getlist("candidate"))
+    names = util.candidate_names(vote)
+    return render_template("voting/confirm.html", compound=compound, vote=vote, code=code_text,
+                           chosen=[(cid, names[cid]) for cid in selection.candidate_ids], choice=selection.choice,
+                           choice_labels=util.CHOICE_LABELS)
+
+
+@bp.post("/ballot/<int:vote_id>/cast")
+def cast(vote_id: int):
+    compound, vote = _public_vote(vote_id)
+    code_text = request.form.get("code", "").strip()
+    voter_id, code, problem = _who(compound, vote, code_text)
+    try:
+        if problem:
+            raise operations.AlreadyVoted(problem) if code is not None else operations.VotingError(problem)
+        if voter_id is None:
+            raise operations.VotingError(_("请输入通知书上的投票码，或以业主账号登录。"))
+        if request.form.get("confirmed") != "1":
+            raise operations.VotingError(_("请先确认您的选择，再提交选票。"))
+        selection = _read_selection(vote)
+        receipt = _cast_and_commit(vote, voter_id, selection, code)
+    except operations.AlreadyVoted as error:
+        return _ballot_page(compound, vote, code_text=code_text, status=409, message=str(error))
+    except operations.VotingError as error:
+        return _ballot_page(compound, vote, code_text=code_text, status=400, message=str(error))
+    return render_template("voting/receipt.html", compound=compound, vote=vote, receipt=receipt)
+
+
+def _cast_and_commit(vote, voter_id, selection, code, attempts: int = 5) -> str:
+    """Cast and commit; a lost race ends in "already voted" or a retry, never a second ballot."""
+    vote_id, code_id = vote.id, code.id if code is not None else None
+    for attempt in range(attempts):
+        try:
+            _ballot, receipt = operations.cast_online(vote, voter_id, selection, code=code,
+                                                      actor=current_user if current_user.is_authenticated else None)
+            db.session.commit()
+            return receipt
+        except operations.VotingError:
+            db.session.rollback()
+            raise
+        except (IntegrityError, OperationalError):
+            db.session.rollback()
+            if operations.has_ballot(vote_id, voter_id):
+                raise operations.AlreadyVoted(_("您已经投过票了，每位业主只能投一次。")) from None
+            time.sleep(0.02 * (attempt + 1))
+            vote = db.session.get(Vote, vote_id)
+            code = db.session.get(VotingCode, code_id) if code_id else None
+    raise operations.VotingError(_("投票人数较多，请稍后再试一次。"))
+
+
+# --------------------------------------------------------------------------- public ballot box
+
+
+@bp.get("/board/<code>/votes/<int:vote_id>")
+def box(code: str, vote_id: int):
+    compound = get_compound_or_404(code)
+    vote = util.vote_in(compound, vote_id)
+    if vote is None:
+        abort(404)
+    if vote.state not in ("closed", "counted"):
+        return render_template("voting/box.html", compound=compound, vote=vote, page=None, found=None,
+                               receipt="", names={}, state_labels=STATE_LABELS, view=None)
+    receipt = request.args.get("receipt", "").strip()
+    found = None
+    if receipt:
+        found = db.session.scalar(db.select(Ballot).where(Ballot.vote_id == vote.id,
+                                                          Ballot.receipt_hash == operations.receipt_hash(receipt)))
+        if found is None:
+            flash(_("没有找到这个回执码对应的选票，请核对后重试。"), "warning")
+    page = util.box_page(vote, request.args.get("page", 1, type=int))
+    view = util.count_view(vote, compound) if vote.state == "counted" else None
+    return render_template("voting/box.html", compound=compound, vote=vote, page=page, found=found, receipt=receipt,
+                           names=util.candidate_names(vote), state_labels=STATE_LABELS, view=view,
+                           ballot_text=util.ballot_text)
