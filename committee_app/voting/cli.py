@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
@@ -86,6 +86,7 @@ def import_ballots(vote_id: int, file: Path, counter: str | None, counter_name: 
 
 
 @click.command("tally")
+@with_appcontext
 @click.argument("vote_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (SPEC §3).")
 def tally_command(vote_id: int, as_json: bool) -> None:

@@ -1,0 +1,67 @@
+"""Routes of voting (C5): organisers run the vote, readers read the count, owners and
+anyone with a code use the ballot page, anyone reads the public ballot box."""
+from committee_app.extensions import db
+from committee_app.registry.models import Compound
+
+from .routes import ALL_ROLES, READERS_OF_A, Route
+
+MANAGERS = ("admin", "organiser")
+ANYONE = ALL_ROLES + ("anonymous",)
+
+
+def _vote(world, title="访问测试选举", state="open"):
+    from committee_app.voting import operations
+    from committee_app.voting.models import Vote
+
+    vote = db.session.scalar(db.select(Vote).where(Vote.compound_id == world.a, Vote.title == title))
+    if vote is None:
+        compound = db.session.get(Compound, world.a)
+        vote = operations.create_election(compound, title=title, seats=2, candidates=["甲", "乙", "丙"])
+        if state != "draft":
+            operations.open_vote(vote, compound, enforce_gate=False)
+        if state in ("closed", "counted"):
+            operations.close_vote(vote, compound)
+        db.session.commit()
+    return vote.id
+
+
+def base(world, title="访问测试选举", state="open"):
+    return f"/compounds/A/votes/{_vote(world, title, state)}"
+
+
+ROUTES = [
+    Route("voting.index", lambda w: "/compounds/A/votes", allowed=READERS_OF_A),
+    Route("voting.create", lambda w: "/compounds/A/votes", method="POST", allowed=MANAGERS, ok=(400,)),
+    Route("voting.detail", lambda w: base(w), allowed=READERS_OF_A),
+    Route("voting.add_candidate", lambda w: base(w) + "/candidates", method="POST", allowed=MANAGERS, ok=(302,)),
+    Route("voting.add_finalised", lambda w: base(w) + "/candidates/finalised", method="POST", allowed=MANAGERS,
+          ok=(302,)),
+    Route("voting.remove_candidate", lambda w: base(w) + "/candidates/999999/remove", method="POST",
+          allowed=MANAGERS, ok=(404,)),
+    Route("voting.set_times", lambda w: base(w, "草稿表决", "draft") + "/times", method="POST", allowed=MANAGERS,
+          ok=(302,)),
+    Route("voting.transition", lambda w: base(w, "草稿表决", "draft") + "/count", method="POST", allowed=MANAGERS,
+          ok=(302,), note="counting a draft is refused with a message"),
+    Route("voting.letters", lambda w: base(w) + "/letters.pdf", method="POST", allowed=MANAGERS),
+    Route("voting.ballot_paper", lambda w: base(w) + "/ballot-paper.pdf", allowed=READERS_OF_A),
+    Route("voting.paper", lambda w: base(w) + "/paper", allowed=MANAGERS),
+    Route("voting.enter_paper", lambda w: base(w) + "/paper", method="POST", allowed=MANAGERS, ok=(400,)),
+    Route("voting.import_paper", lambda w: base(w) + "/paper/import", method="POST", allowed=MANAGERS, ok=(400,)),
+    Route("voting.resolve", lambda w: base(w) + "/paper/999999/resolve", method="POST", allowed=MANAGERS,
+          ok=(302,)),
+    Route("voting.proxy_document", lambda w: base(w) + "/ballots/999999/proxy-document", allowed=MANAGERS,
+          ok=(404,)),
+    Route("voting.count", lambda w: base(w) + "/count", allowed=READERS_OF_A),
+    Route("voting.count_record", lambda w: base(w) + "/count-record.pdf", allowed=READERS_OF_A),
+    Route("voting.result_notice", lambda w: base(w) + "/result-notice", method="POST", allowed=MANAGERS,
+          ok=(302,)),
+    Route("voting.install_committee", lambda w: base(w) + "/committee", method="POST", allowed=MANAGERS,
+          ok=(302,)),
+    Route("voting.ballot", lambda w: f"/ballot/{_vote(w)}", allowed=ANYONE, anonymous=(200,)),
+    Route("voting.confirm", lambda w: f"/ballot/{_vote(w)}/confirm", method="POST", allowed=ANYONE,
+          ok=(200, 400), anonymous=(400,), note="the owner of A reaches the confirmation of a blank ballot"),
+    Route("voting.cast", lambda w: f"/ballot/{_vote(w)}/cast", method="POST", allowed=ANYONE, ok=(400,),
+          anonymous=(400,), note="nothing is cast without the confirmation step"),
+    Route("voting.box", lambda w: f"/board/A/votes/{_vote(w, '已截止选举', 'closed')}", allowed=ANYONE,
+          anonymous=(200,)),
+]

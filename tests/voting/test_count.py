@@ -1,0 +1,172 @@
+"""The count over the database: voter weights (multi-unit buyer, co-owners, developer
+stock, parking), the aggregate SQL, and `tally ID --json` printing exactly SPEC §3."""
+import json
+from decimal import Decimal
+
+from committee_app.extensions import db
+from committee_app.registry.models import Compound
+from committee_app.voting.models import Vote
+from committee_app.voting.tally import tally
+
+from .conftest import cast
+
+ROLL_AREA = Decimal("607.75")  # 180.50 + 90.00 + 95.25 + 230.00 + 12.00
+
+
+def test_a_multi_unit_buyer_counts_once_with_all_their_area(app, world, motion):
+    vote_id = motion()
+    with app.app_context():
+        cast(vote_id, "张三", choice="for")
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    assert result["roll"] == {"headcount": 5, "area": f"{ROLL_AREA}"}
+    assert result["participation"]["headcount"] == 1 and result["participation"]["area"] == "180.50"
+    assert result["votes"]["for"] == {"headcount": 1, "area": "180.50"}
+
+
+def test_developer_stock_and_co_owners_each_count_as_one(app, world, motion):
+    vote_id = motion()
+    with app.app_context():
+        cast(vote_id, "developer", choice="against")
+        cast(vote_id, "李四", choice="for")
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    assert result["votes"]["against"] == {"headcount": 1, "area": "230.00"}
+    assert result["votes"]["for"] == {"headcount": 1, "area": "90.00"}
+
+
+def test_parking_area_counts_unless_the_compound_says_otherwise(app, world, motion):
+    vote_id = motion()
+    with app.app_context():
+        cast(vote_id, "钱堃", choice="for")
+        db.session.commit()
+        assert tally(db.session.get(Vote, vote_id))["votes"]["for"]["area"] == "12.00"
+        compound = db.session.get(Compound, world.a)
+        compound.setting_overrides = {"parking_area_counts": False}
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    assert result["votes"]["for"] == {"headcount": 1, "area": "0.00"}
+    assert result["roll"]["area"] == f"{ROLL_AREA - Decimal('12.00')}"
+
+
+def test_quorum_is_met_on_both_counts_through_the_database(app, world, motion):
+    vote_id = motion()
+    with app.app_context():
+        # 4 of 5 voters (≥ 2/3) but 张三 and the developer stay away: 197.25 of 607.75 m² (< 2/3)
+        for name in ("李四", "赵喆", "钱堃"):
+            cast(vote_id, name, choice="for")
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+        assert result["participation"]["headcount"] == 3 and result["participation"]["quorum_met"] is False
+        cast(vote_id, "developer", choice="for")
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    # 4 of 5 heads, 427.25 of 607.75 m² = 70.3 % → met
+    assert result["participation"] == {"headcount": 4, "area": "427.25", "quorum_met": True}
+    assert result["passed"] is True
+
+
+def test_an_election_counts_each_candidate_by_headcount_and_area(app, world, election):
+    vote_id = election(seats=2)
+    with app.app_context():
+        cast(vote_id, "张三", candidates=["甲", "乙"])
+        cast(vote_id, "developer", candidates=["甲"])
+        cast(vote_id, "李四", candidates=["乙", "丙"])
+        cast(vote_id, "赵喆", candidates=[])
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    rows = {row["name"]: row for row in result["candidates"]}
+    assert rows["甲"]["headcount"] == 2 and rows["甲"]["area"] == "410.50"
+    assert rows["乙"]["headcount"] == 2 and rows["乙"]["area"] == "270.50"
+    assert rows["丙"] == {"name": "丙", "headcount": 1, "area": "90.00", "approved": False, "elected": False}
+    # participating: 4 heads, 595.75 m²; 甲 2/4 heads is exactly half → not approved
+    assert result["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}
+    assert result["status"] == "seats_unfilled" and not any(r["elected"] for r in result["candidates"])
+
+
+def test_the_tally_uses_aggregate_queries_not_one_query_per_ballot(app, world, election):
+    from sqlalchemy import event
+
+    vote_id = election(seats=2)
+    with app.app_context():
+        for name in ("张三", "李四", "赵喆", "钱堃", "developer"):
+            cast(vote_id, name, candidates=["甲"])
+        db.session.commit()
+        vote = db.session.get(Vote, vote_id)
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            tally(vote)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 4, selects
+    assert any("GROUP BY" in s.upper() and "sum(" in s.lower() for s in selects)
+
+
+def test_tally_json_prints_exactly_the_spec_shape_for_an_election(app, runner, world, election):
+    vote_id = election(seats=1, candidates=("甲", "乙"))
+    with app.app_context():
+        for name in ("张三", "李四", "赵喆", "developer"):
+            cast(vote_id, name, candidates=["甲"])
+        db.session.commit()
+    result = runner.invoke(args=["tally", str(vote_id), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "candidates", "status",
+                          "basis"]
+    assert data["election"] == vote_id and data["kind"] == "election" and data["matter"] == "ordinary"
+    assert data["roll"] == {"headcount": 5, "area": "607.75"}
+    assert data["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}
+    assert data["spoilt"] == {"headcount": 0, "area": "0.00"}
+    assert data["candidates"][0] == {"name": "甲", "headcount": 4, "area": "595.75", "approved": True, "elected": True}
+    assert set(data["candidates"][1]) == {"name", "headcount", "area", "approved", "elected"}
+    assert data["status"] == "decided" and "CC art 278" in data["basis"]
+
+
+def test_tally_json_for_a_motion(app, runner, world, motion):
+    vote_id = motion(matter="special")
+    with app.app_context():
+        cast(vote_id, "张三", choice="for")
+        cast(vote_id, "developer", choice="for")
+        cast(vote_id, "李四", choice="abstain")
+        cast(vote_id, "赵喆", choice="for")
+        db.session.commit()
+    data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
+    assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "votes", "passed",
+                          "status", "basis"]
+    assert data["votes"] == {"for": {"headcount": 3, "area": "505.75"}, "against": {"headcount": 0, "area": "0.00"},
+                             "abstain": {"headcount": 1, "area": "90.00"}}
+    assert data["passed"] is True and data["status"] == "decided"  # 3/4 heads exactly, 505.75/595.75 m²
+
+
+def test_tally_of_an_unknown_vote_fails_cleanly(runner, world):
+    result = runner.invoke(args=["tally", "999", "--json"])
+    assert result.exit_code != 0 and "no vote" in result.output
+
+
+def test_election_create_prints_the_id(app, runner, world):
+    result = runner.invoke(args=["election", "create", "A", "--title", "第二届选举", "--seats", "2",
+                                 "--candidate", "甲", "--candidate", "乙"])
+    assert result.exit_code == 0, result.output
+    vote_id = int(result.output.strip())
+    result = runner.invoke(args=["election", "create", "A", "--title", "管理规约", "--motion", "--matter", "special"])
+    assert result.exit_code == 0
+    motion_id = int(result.output.strip())
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        assert vote.kind == "election" and vote.seats == 2 and [c.name for c in vote.candidates] == ["甲", "乙"]
+        assert db.session.get(Vote, motion_id).matter == "special"
+
+
+def test_election_create_refuses_bad_input_and_writes_nothing(app, runner, world):
+    for args in (["election", "create", "NOPE", "--title", "x", "--seats", "1"],
+                 ["election", "create", "A", "--title", "x"],
+                 ["election", "create", "A", "--title", "x", "--seats", "0"],
+                 ["election", "create", "A", "--title", "x", "--seats", "2", "--candidate", "甲", "--candidate", "甲"],
+                 ["election", "create", "A", "--title", "x", "--motion", "--seats", "2"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0, args
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Vote.id))) == 0
