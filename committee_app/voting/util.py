@@ -249,7 +249,7 @@ def ballot_text(ballot: Ballot, names: dict[int, str]) -> str:
     if ballot.is_spoilt:
         return "无效票"
     if ballot.choices:
-        return "、".join(sorted(names.get(c.candidate_id, "?") for c in ballot.choices))
+        return "、".join(names.get(cid, "?") for cid in sorted(c.candidate_id for c in ballot.choices))
     if ballot.choice:
         return CHOICE_LABELS[ballot.choice]
     return "空白票"
