@@ -152,6 +152,9 @@ class Ballot(db.Model):
     proxy_name: Mapped[str | None] = mapped_column(String(120))
     proxy_document: Mapped[str | None] = mapped_column(String(255))  # file name under the upload folder
     cast_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    # online casts commit first and are appended to the audit chain right after, in batches
+    # (operations.drain_ballot_audit); False until their audit entry is written
+    is_audited: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
 
     choices: Mapped[list["BallotChoice"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

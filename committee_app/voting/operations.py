@@ -171,6 +171,8 @@ def open_vote(vote: Vote, compound: Compound, *, actor=None, enforce_gate: bool 
 
 
 def close_vote(vote: Vote, compound: Compound, *, actor=None) -> None:
+    while drain_ballot_audit(vote_id=vote.id, wait=True):
+        pass
     now = clock.utcnow()
     try:
         vote.close(now)
@@ -308,22 +310,78 @@ def has_ballot(vote_id: int, voter_id: int) -> bool:
         select(Ballot.id).where(Ballot.vote_id == vote_id, Ballot.voter_id == voter_id)) is not None
 
 
-def _store_ballot(vote: Vote, voter_id: int, selection: Selection, *, channel: str, is_spoilt: bool = False,
-                  proxy_name: str | None = None, proxy_document: str | None = None) -> tuple[Ballot, str]:
+@dataclass(frozen=True)
+class BallotTarget:
+    """What casting needs to know about a vote and its compound, read in one query."""
+
+    id: int
+    compound_id: int
+    kind: str
+    seats: int | None
+    state: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    title: str
+    compound_code: str
+    compound_name: str
+
+    def accepts_ballots_at(self, moment: datetime) -> bool:
+        return (self.state == "open" and (self.opens_at is None or moment >= self.opens_at)
+                and (self.closes_at is None or moment < self.closes_at))
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    id: int
+    voter_id: int
+    used_at: datetime | None
+
+
+def ballot_target(vote_id: int, code: str = "") -> tuple[BallotTarget | None, CodeRow | None]:
+    """The vote (with its compound) and, when ``code`` is given, that code's row: one query."""
+    columns = [Vote.id, Vote.compound_id, Vote.kind, Vote.seats, Vote.state, Vote.opens_at, Vote.closes_at,
+               Vote.title, Compound.code, Compound.name]
+    query = select(*columns).join(Compound, Compound.id == Vote.compound_id).where(Vote.id == vote_id)
+    if normalise_code(code):
+        query = query.add_columns(VotingCode.id, VotingCode.voter_id, VotingCode.used_at).outerjoin(
+            VotingCode, (VotingCode.vote_id == Vote.id) & (VotingCode.code_hash == hash_code(code)))
+    row = db.session.execute(query).first()
+    if row is None:
+        return None, None
+    target = BallotTarget(*row[:10])
+    code_row = CodeRow(*row[10:13]) if len(row) > 10 and row[10] is not None else None
+    return target, code_row
+
+
+def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is_spoilt: bool = False,
+                  proxy_name: str | None = None, proxy_document: str | None = None,
+                  is_audited: bool = True) -> tuple[int, str, str]:
+    """Insert a ballot and its marks; return (ballot id, receipt code, receipt hash).
+
+    The unique (vote_id, voter_id) constraint refuses a second ballot (IntegrityError).
+    """
     receipt = new_receipt_code()
+    digest = receipt_hash(receipt)
     is_blank = not is_spoilt and not selection.candidate_ids and selection.choice is None
-    ballot = Ballot(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
-                    is_blank=is_blank, is_spoilt=is_spoilt, receipt_hash=receipt_hash(receipt),
-                    proxy_name=proxy_name, proxy_document=proxy_document, cast_at=clock.utcnow())
-    ballot.choices = [BallotChoice(candidate_id=cid) for cid in selection.candidate_ids]
-    db.session.add(ballot)
-    db.session.flush()  # the unique (vote_id, voter_id) constraint speaks here
-    return ballot, receipt
+    ballot_id = db.session.execute(
+        insert(Ballot).values(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
+                              is_blank=is_blank, is_spoilt=is_spoilt, receipt_hash=digest, proxy_name=proxy_name,
+                              proxy_document=proxy_document, cast_at=clock.utcnow(), is_audited=is_audited)
+        .returning(Ballot.id)).scalar_one()
+    if selection.candidate_ids:
+        db.session.execute(insert(BallotChoice),
+                           [{"ballot_id": ballot_id, "candidate_id": cid} for cid in selection.candidate_ids])
+    return ballot_id, receipt, digest
 
 
-def cast_online(vote: Vote, voter_id: int, selection: Selection, *, code: VotingCode | None = None,
-                actor=None) -> tuple[Ballot, str]:
-    """Store an online ballot and return it with its receipt code (shown once, never stored)."""
+def cast_online(vote, voter_id: int, selection: Selection, *, code=None) -> tuple[int, str]:
+    """Store an online ballot; return (ballot id, receipt code). The receipt is shown once, never stored.
+
+    ``vote`` is a :class:`Vote` or a :class:`BallotTarget`; ``code`` a :class:`VotingCode` or
+    :class:`CodeRow`. A voter who already has a ballot hits the database's unique constraint
+    (IntegrityError): the caller rolls back and tells them they have voted. The audit
+    entry ("ballot.cast", actor "voter") follows in :func:`drain_ballot_audit`.
+    """
     now = clock.utcnow()
     if not vote.accepts_ballots_at(now):
         raise VotingError(_("该表决当前不在投票时间内。"))
@@ -333,13 +391,40 @@ def cast_online(vote: Vote, voter_id: int, selection: Selection, *, code: Voting
             .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
             raise AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
-    if has_ballot(vote.id, voter_id):
-        raise AlreadyVoted(_("您已经投过票了，每位业主只能投一次。"))
-    ballot, receipt = _store_ballot(vote, voter_id, selection,
-                                    channel="online_code" if code is not None else "online_account")
-    record("ballot.cast", ballot, compound_id=vote.compound_id, actor=actor or "voter",
-           after={"vote": vote.id, "channel": ballot.channel, "receipt_hash": ballot.receipt_hash})
-    return ballot, receipt
+    channel = "online_code" if code is not None else "online_account"
+    ballot_id, receipt, _digest = _store_ballot(vote, voter_id, selection, channel=channel, is_audited=False)
+    return ballot_id, receipt
+
+
+def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bool = False) -> int:
+    """Append the audit entries of online ballots cast since the last drain; return how many.
+
+    Casting commits the ballot without touching the audit chain, so concurrent casts do
+    not queue behind the chain's lock through each commit's disk flush; the entries are
+    then appended in batches (one flush for many). On PostgreSQL a drain that would wait
+    for another drainer's lock returns 0 unless ``wait`` (that drainer or the next one
+    takes the ballot). Closing a vote drains it with ``wait=True``, so every ballot is
+    in the chain before the count.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql" and not wait:
+        from ..audit.operations import _PG_LOCK_KEY
+        from sqlalchemy import text
+
+        if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}).scalar():
+            return 0
+    query = (select(Ballot.id, Ballot.vote_id, Ballot.channel, Ballot.receipt_hash, Ballot.cast_at, Vote.compound_id)
+             .join(Vote, Vote.id == Ballot.vote_id).where(Ballot.is_audited.is_(False)).order_by(Ballot.id).limit(limit))
+    if vote_id is not None:
+        query = query.where(Ballot.vote_id == vote_id)
+    rows = session.execute(query).all()
+    for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id in rows:
+        record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter",
+               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at})
+    if rows:
+        session.execute(update(Ballot).where(Ballot.id.in_([row[0] for row in rows]))
+                        .values(is_audited=True).execution_options(synchronize_session=False))
+    return len(rows)
 
 
 # --------------------------------------------------------------------------- paper ballots
@@ -410,16 +495,15 @@ def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selec
     return "matched"
 
 
-def _ballot_from_entries(vote: Vote, entry: PaperEntry, other: PaperEntry, *, actor=None) -> Ballot:
+def _ballot_from_entries(vote: Vote, entry: PaperEntry, other: PaperEntry, *, actor=None) -> int:
     proxy_name = entry.proxy_name or other.proxy_name
-    ballot, _receipt = _store_ballot(
+    channel = "proxy" if proxy_name else "paper"
+    ballot_id, _receipt, digest = _store_ballot(
         vote, entry.voter_id, Selection(tuple(entry.candidate_ids or ()), entry.choice), is_spoilt=entry.is_spoilt,
-        channel="proxy" if proxy_name else "paper", proxy_name=proxy_name,
-        proxy_document=entry.proxy_document or other.proxy_document)
-    record("ballot.paper", ballot, compound_id=vote.compound_id, actor=actor,
-           after={"vote": vote.id, "channel": ballot.channel, "receipt_hash": ballot.receipt_hash,
-                  "entries": sorted([entry.id, other.id])})
-    return ballot
+        channel=channel, proxy_name=proxy_name, proxy_document=entry.proxy_document or other.proxy_document)
+    record("ballot.paper", ("Ballot", ballot_id), compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "channel": channel, "receipt_hash": digest, "entries": sorted([entry.id, other.id])})
+    return ballot_id
 
 
 def resolve_mismatch(vote: Vote, voter_id: int, *, accept_slot: int | None, note: str, actor=None) -> str:

@@ -46,7 +46,7 @@ def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser):
 
     for index, voter in enumerate(online):
         code = operations.find_code(vote, codes[voter.id]) if index % 5 else None
-        operations.cast_online(vote, voter.id, marks(), code=code, actor="seed-demo")
+        operations.cast_online(vote, voter.id, marks(), code=code)
     for index, voter in enumerate(paper):
         selection, spoilt = marks(), index == 0
         proxy = "周红（受托人）" if index == 1 else None
