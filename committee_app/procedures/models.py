@@ -29,6 +29,7 @@ from ..extensions import db
 
 PROCEDURE_KINDS = ("formation", "reelection")
 PROCEDURE_STATUSES = ("active", "completed", "abandoned")
+MEETING_FORMS = {"meeting": "集体讨论（现场会议）", "written": "书面征求意见"}
 ANCHOR_FIELDS = ("application_on", "group_formed_on", "meeting_on", "election_on", "term_ends_on")
 
 PENDING, IN_PROGRESS, SUBMITTED, DONE, WAIVED = "pending", "in_progress", "submitted", "done", "waived"
@@ -70,6 +71,12 @@ class Procedure(db.Model):
     meeting_on: Mapped[date | None]
     election_on: Mapped[date | None]
     term_ends_on: Mapped[date | None]
+
+    # the general meeting as announced by the meeting notice (set when the notice is posted)
+    meeting_form: Mapped[str | None] = mapped_column(String(20))  # meeting | written (书面征求意见)
+    meeting_time: Mapped[str | None] = mapped_column(String(40))
+    meeting_place: Mapped[str | None] = mapped_column(String(255))
+    meeting_agenda: Mapped[str | None] = mapped_column(Text)
 
     compound = relationship("Compound")
     steps: Mapped[list["ProcedureStep"]] = relationship(

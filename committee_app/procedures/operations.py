@@ -418,3 +418,121 @@ def _storable(value):
     from fractions import Fraction
 
     return f"{value.numerator}/{value.denominator}" if isinstance(value, Fraction) else value
+
+
+# --------------------------------------------------------------------------- notices posted by steps
+
+
+def issuer_of(procedure: Procedure) -> str:
+    name = procedure.compound.name
+    return (_("%(name)s首次业主大会筹备组", name=name) if procedure.kind == "formation"
+            else _("%(name)s业主委员会换届小组", name=name))
+
+
+def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None):
+    """Render the roll notice PDF, post it on the board for the publicity period, complete the step.
+
+    The step's gates run first (prerequisites, at least ``roll_publicity_days`` before the meeting),
+    so a refused notice is never rendered or posted.
+    """
+    from ..notices.operations import post_notice, publicity_end
+    from ..pdf import render_pdf
+    from ..registry.models import Voter
+    from ..registry.util import roll_notice_context
+
+    _require_active(procedure)
+    compound = procedure.compound
+    on = on or clock.today()
+    if not db.session.scalar(db.select(db.func.count(Voter.id)).where(Voter.compound_id == compound.id)):
+        raise ProcedureError(_("业主名册为空：请先导入名册，再发布名册公示。"))
+    settings = util.effective_settings(compound)
+    step = complete_action(compound, "roll_notice", on=on, actor=actor)
+    if step is None:
+        raise ProcedureError(_("本程序没有名册公示步骤。"))
+    rule = _rule(step)
+    days = int(settings.get("roll_publicity_days", 15))
+    context = roll_notice_context(compound)
+    context.update(
+        issuer=issuer_of(procedure), generated_on=on.isoformat(),
+        publicity={"starts_on": on.isoformat(), "ends_on": publicity_end(on, days).isoformat(),
+                   "contact": issuer_of(procedure)},
+        parking_counts=bool(settings.get("parking_area_counts", True)),
+    )
+    pdf = render_pdf("roll_notice.html", **context)
+    notice = post_notice(compound, kind="roll_notice", title=_("%(name)s业主名册公示", name=compound.name),
+                         posted_on=on, publicity_days=days, citations=list(rule.citations),
+                         body=_("表决权人 %(voters)s 人，专有部分 %(units)s 个，总面积 %(area)s ㎡。对名册有异议的，请于公示期内书面提出。",
+                                voters=context["totals"]["headcount"], units=context["totals"]["units"],
+                                area=context["totals"]["area"]),
+                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    return step, notice
+
+
+def post_meeting_notice(procedure: Procedure, *, posted_on: date, meeting_on: date, meeting_time: str,
+                        place: str, form: str, agenda: str, actor=None):
+    """Set the meeting date, check the notice period (PMR art 14), post the notice PDF, complete the step."""
+    from ..notices.operations import post_notice
+    from ..pdf import render_pdf
+    from .models import MEETING_FORMS
+
+    _require_active(procedure)
+    if form not in MEETING_FORMS:
+        raise ProcedureError(_("未知的会议形式：%(form)s", form=form))
+    items = [line.strip() for line in (agenda or "").splitlines() if line.strip()]
+    if not items:
+        raise ProcedureError(_("请填写会议议题。"))
+    if not (meeting_time or "").strip() or not (place or "").strip():
+        raise ProcedureError(_("请填写会议时间和地点。"))
+    compound = procedure.compound
+    set_anchors(procedure, actor=actor, meeting_on=meeting_on)
+    step = complete_action(compound, "meeting_notice", on=posted_on, actor=actor)
+    if step is None:
+        raise ProcedureError(_("本程序没有会议通知步骤。"))
+    rule = _rule(step)
+    procedure.meeting_form = form
+    procedure.meeting_time = meeting_time.strip()
+    procedure.meeting_place = place.strip()
+    procedure.meeting_agenda = "\n".join(items)
+    settings = util.effective_settings(compound)
+    context = _meeting_notice_context(procedure, step, settings, posted_on=posted_on, items=items)
+    pdf = render_pdf("meeting_notice.html", **context)
+    notice = post_notice(compound, kind="meeting_notice", title=context["title"], posted_on=posted_on,
+                         publicity_ends_on=meeting_on, citations=list(rule.citations),
+                         body=_("会议日期：%(date)s %(time)s；地点：%(place)s；形式：%(form)s。议题：%(agenda)s",
+                                date=meeting_on.isoformat(), time=procedure.meeting_time,
+                                place=procedure.meeting_place, form=context["form_label"],
+                                agenda="；".join(items)),
+                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    db.session.flush()
+    record("procedure.meeting", procedure, compound_id=compound.id, actor=actor,
+           after={"meeting_on": meeting_on, "form": form, "time": procedure.meeting_time,
+                  "place": procedure.meeting_place, "agenda": items, "notice_id": notice.id})
+    return step, notice
+
+
+def _meeting_notice_context(procedure: Procedure, step: ProcedureStep, settings: dict, *, posted_on: date,
+                            items: list[str]) -> dict:
+    from ..registry.operations import roll_summary
+    from .models import MEETING_FORMS
+
+    compound = procedure.compound
+    summary = roll_summary(compound)
+    formation = procedure.kind == "formation"
+    return {
+        "title": _("关于召开%(name)s%(meeting)s的通知", name=compound.name,
+                   meeting=_("首次业主大会会议") if formation else _("业主大会会议（换届选举）")),
+        "compound_name": compound.name,
+        "generated_on": posted_on.isoformat(),
+        "issuer": issuer_of(procedure),
+        "posted_on": posted_on.isoformat(),
+        "meeting_on": procedure.meeting_on.isoformat(),
+        "meeting_time": procedure.meeting_time,
+        "place": procedure.meeting_place,
+        "form": procedure.meeting_form,
+        "form_label": MEETING_FORMS[procedure.meeting_form],
+        "agenda": items,
+        "notice_days": int(settings.get("meeting_notice_days", 15)),
+        "headcount": summary.headcount,
+        "area": str(summary.area),
+        "is_formation": formation,
+    }

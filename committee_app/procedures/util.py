@@ -266,3 +266,102 @@ def _earliest_vote_on(deadline: DeadlineRule, posted_on: date, settings: dict) -
 
         return add_months(posted_on, amount).isoformat()
     return (posted_on + timedelta(days=amount)).isoformat()
+
+
+def deadline_text(rule: StepRule, settings: dict) -> str | None:
+    """The deadline rule in words, e.g. "业主大会会议（表决）日前至少15日"."""
+    from ..rules.model import ANCHOR_TITLES
+
+    deadline = rule.deadline
+    if deadline is None:
+        return None
+    try:
+        amount, unit = deadline.amount(settings)
+    except (KeyError, TypeError):
+        return None
+    span = _("%(n)s个月", n=amount) if unit == "months" else _("%(n)s日", n=amount)
+    anchor = _(ANCHOR_TITLES[deadline.anchor][0])
+    if deadline.kind == "before":
+        return _("%(anchor)s前至少%(span)s", anchor=anchor, span=span)
+    if deadline.kind == "within":
+        return _("%(anchor)s后%(span)s内", anchor=anchor, span=span)
+    return _("%(anchor)s后满%(span)s", anchor=anchor, span=span)
+
+
+def anchors_used(procedure: Procedure) -> list[str]:
+    """The anchor dates this procedure's deadlines count from, in a stable order."""
+    from .models import ANCHOR_FIELDS
+
+    used = {rule.deadline.anchor for rule in procedure_rules(procedure).values() if rule.deadline}
+    return [name for name in ANCHOR_FIELDS if name in used]
+
+
+def step_notices(procedure: Procedure) -> dict[int, list]:
+    """Board notices posted by the procedure's steps, by step id (one query)."""
+    from ..notices.models import Notice
+
+    step_ids = [step.id for step in procedure.steps]
+    if not step_ids:
+        return {}
+    result: dict[int, list] = {}
+    for notice in db.session.scalars(
+        select(Notice).where(Notice.source_type == "procedure_step", Notice.source_id.in_(step_ids))
+        .order_by(Notice.posted_on, Notice.id)
+    ):
+        result.setdefault(notice.source_id, []).append(notice)
+    return result
+
+
+def compound_procedures(compound) -> list[Procedure]:
+    return list(db.session.scalars(
+        select(Procedure).where(Procedure.compound_id == compound.id).order_by(Procedure.started_at.desc())))
+
+
+STATE_LABELS = {"pending": "待办", "in_progress": "进行中", "submitted": "待街道签核", "done": "已完成",
+                "waived": "已豁免"}
+STATE_BADGES = {"pending": "text-bg-light border", "in_progress": "text-bg-primary", "submitted": "text-bg-info",
+                "done": "text-bg-success", "waived": "text-bg-secondary"}
+ACTOR_LABELS = {"organiser": "筹备组/换届小组", "street_officer": "街道办事处", "owners": "全体业主",
+                "committee": "业主委员会", "developer": "建设单位"}
+ACTION_LABELS = {"roll_notice": "名册公示", "nominations": "候选人推荐", "vetting": "资格审查",
+                 "candidate_list": "候选人名单公示", "meeting_notice": "会议通知", "vote": "投票",
+                 "count": "计票", "result_notice": "结果公告"}
+DOCUMENT_LABELS = {
+    "handover_record": "移交记录", "group_decision": "组建筹备组决定", "member_notice": "成员名单公示",
+    "roll_notice": "业主名册公示", "draft_covenant": "管理规约草案", "draft_rules_of_procedure": "议事规则草案",
+    "nomination_notice": "候选人推荐公告", "eligibility_record": "资格审查记录", "candidate_list": "候选人名单",
+    "objection_record": "异议处理记录", "meeting_notice": "会议通知", "ballot": "选票/表决票",
+    "count_record": "计票记录", "result_notice": "结果公告", "minutes": "会议纪要", "filing_package": "备案材料",
+    "start_report": "换届启动报告", "handover_list": "移交清单",
+}
+ANCHOR_LABELS = {"application_on": "业主书面申请日", "group_formed_on": "筹备组成立日",
+                 "meeting_on": "业主大会会议（表决）日", "election_on": "选举日", "term_ends_on": "任期届满日"}
+
+
+def local_text(obj, field: str) -> str:
+    """``obj.<field>_en`` in the English UI (when the rule data has it), else ``obj.<field>_zh``."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if locale is not None and locale.language == "en":
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_zh", "")
+
+
+def setting_text(value) -> str:
+    """A setting value as typed into a form ("1/3" for fractions)."""
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    return str(value)
+
+
+def setting_display(value) -> str:
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    return setting_text(value)
