@@ -303,8 +303,10 @@ def meeting_notice(code: str, procedure_id: int):
     else:
         _flash_errors(form)
     status = 400 if request.method == "POST" else 200
+    step = util.meeting_notice_step(procedure)
+    view = next((v for v in util.timeline(procedure, settings) if step is not None and v.step.id == step.id), None)
     return render_template("procedures/meeting_notice.html", compound=compound, procedure=procedure, form=form,
-                           notice_days=settings.get("meeting_notice_days", 15)), status
+                           notice_days=settings.get("meeting_notice_days", 15), view=view), status
 
 
 def _default_agenda(procedure: Procedure) -> str:
