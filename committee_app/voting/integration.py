@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import importlib
 from datetime import date
+from pathlib import Path
+
+from flask import g, has_app_context
 
 
 def _module(name: str):
+    """``committee_app.<name>`` when that feature is part of this installation, else None."""
+    import committee_app
+
+    package_dir = Path(committee_app.__file__).resolve().parent
+    if not (package_dir / name.split(".")[0]).is_dir():
+        return None  # never pick up a same-named package from another checkout on sys.path
     try:
         return importlib.import_module(f"committee_app.{name}")
     except ModuleNotFoundError:
@@ -23,12 +32,30 @@ def vote_gate(compound, opens_on: date) -> str | None:
     return util.vote_gate(compound, opens_on)
 
 
-def complete_action(compound, action: str, *, on: date, actor=None) -> None:
-    """Tell the procedure engine that "vote", "count" or "result_notice" is done."""
+def complete_action(compound, action: str, *, on: date, actor=None) -> str | None:
+    """Tell the procedure engine that "vote", "count" or "result_notice" is done.
+
+    The vote's own change stands even when the procedure refuses to complete its step (a
+    prerequisite still open): the refusal is returned and kept in ``g.voting_warnings``
+    for the page to show.
+    """
     operations = _module("procedures.operations")
     if operations is None or not hasattr(operations, "complete_action"):
-        return
-    operations.complete_action(compound, action, on=on, actor=actor)
+        return None
+    from ..extensions import db
+
+    try:
+        with db.session.begin_nested():
+            operations.complete_action(compound, action, on=on, actor=actor)
+    except getattr(operations, "ProcedureError", ValueError) as error:
+        if has_app_context():
+            g.setdefault("voting_warnings", []).append(str(error))
+        return str(error)
+    return None
+
+
+def warnings() -> list[str]:
+    return list(g.get("voting_warnings", [])) if has_app_context() else []
 
 
 def finalised_candidates(compound) -> list | None:

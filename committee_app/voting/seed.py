@@ -1,23 +1,24 @@
 """Demo data (order 35).
 
 中铁一期's election is NOT opened: its re-election is still before the meeting notice.
-Instead 精城名典 gets its last committee election, completed and counted, with online
+Instead 精城名典 gets its last committee election (the one that seated the committee the
+committees feature seeds: same members, same date), completed and counted, with online
 (code and account) and paper ballots (entered twice, one disagreement resolved, one
-proxy), the count record and the result notice posted on its board; and 中铁二期 a
-counted motion on using maintenance funds. The count pages and public ballot boxes of
+proxy), and the result notice on its board; and 中铁二期 a counted motion on using
+maintenance funds ten days ago. The count pages and public ballot boxes of
 both have content.
 """
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from ..registry.models import Voter
-from . import operations
+from . import integration, operations
 from .models import Candidate, Vote
 
 JCMD_CANDIDATES = [
@@ -31,7 +32,7 @@ JCMD_CANDIDATES = [
 ]
 
 
-def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser):
+def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser, weights=None):
     """Cast online ballots for about 62% of voters and enter about 15% on paper, twice."""
     codes = operations.issue_codes(vote, actor=organiser)
     candidates = list(db.session.scalars(select(Candidate.id).where(Candidate.vote_id == vote.id).order_by(Candidate.id)))
@@ -40,8 +41,8 @@ def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser):
 
     def marks():
         if vote.kind == "election":
-            weights = [0.9, 0.85, 0.8, 0.75, 0.55, 0.5, 0.3]
-            return operations.Selection(tuple(sorted(c for c, w in zip(candidates, weights) if rng.random() < w)[:vote.seats]))
+            marks = weights or [0.9, 0.85, 0.8, 0.75, 0.55, 0.5, 0.3]
+            return operations.Selection(tuple(sorted(c for c, w in zip(candidates, marks) if rng.random() < w)[:vote.seats]))
         return operations.Selection(choice=rng.choices(["for", "against", "abstain"], [0.8, 0.12, 0.08])[0])
 
     for index, voter in enumerate(online):
@@ -62,37 +63,64 @@ def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser):
                                         actor=organiser)
 
 
-def _complete(vote: Vote, compound, ctx, organiser, days_ago: int, rng: random.Random) -> None:
+def _complete(vote: Vote, compound, ctx, organiser, closed_on, rng: random.Random, weights=None) -> None:
+    from ..notices.models import Notice
+
     voters = list(db.session.scalars(select(Voter).where(Voter.compound_id == compound.id).order_by(Voter.id)))
     rng.shuffle(voters)
     operations.open_vote(vote, compound, actor=organiser, enforce_gate=False)
-    _cast_plan(vote, voters, rng, organiser)
+    _cast_plan(vote, voters, rng, organiser, weights)
     operations.close_vote(vote, compound, actor=organiser)
     operations.count_vote(vote, compound, actor=organiser)
-    operations.post_result_notice(vote, compound, actor=organiser)
-    # the demo shows a vote that happened weeks ago
-    closed = clock.utcnow() - timedelta(days=days_ago)
+    # the demo shows a vote that happened in the past: its dates are moved back (the
+    # audit log keeps the real seeding time)
+    closed = clock.local_to_utc(datetime.combine(closed_on, time(18, 0)))
+    vote.meeting_on = closed_on
     vote.opens_at = vote.opened_at = closed - timedelta(days=7)
     vote.closes_at = vote.closed_at = closed
     vote.counted_at = closed + timedelta(hours=2)
+    db.session.flush()
+    notice = operations.post_result_notice(vote, compound, actor=organiser)
+    db.session.get(Notice, notice.id).posted_on = closed_on + timedelta(days=1)
+
+
+def _jcmd_committee(jcmd):
+    """The committee the committees feature seeded for 精城名典 (its members were this election's winners)."""
+    util = integration._module("committees.util")
+    return util.current_committee(jcmd) if util is not None and hasattr(util, "current_committee") else None
 
 
 def seed(ctx) -> None:
     rng = random.Random(35)
     jcmd = ctx.compounds["精城名典"]
     organiser = ctx.users.get("organiser_jc")
+    committee = _jcmd_committee(jcmd)
+    if committee is not None:
+        members = sorted(committee.members, key=lambda m: m.id)
+        names = [(m.name, m.voter_id) for m in members]
+        extra = db.session.scalars(select(Voter).where(Voter.compound_id == jcmd.id, Voter.kind == "owner",
+                                                       Voter.id.not_in([v for _n, v in names if v]))
+                                   .order_by(Voter.id.desc()).limit(2)).all()
+        names += [(v.display_name.split("、")[0], v.id) for v in extra]
+        seats, closed_on = len(members), committee.elected_on
+        weights = [0.92, 0.9, 0.88, 0.85, 0.82, 0.8, 0.78, 0.78, 0.75][:len(members)] + [0.3, 0.25]
+    else:
+        names = [(name, None) for name, _statement in JCMD_CANDIDATES]
+        seats, closed_on, weights = 5, ctx.today - timedelta(days=21), None
+    statements = dict(JCMD_CANDIDATES)
     election = operations.create_election(
-        jcmd, title="精城名典第二届业主委员会选举", seats=5, meeting_on=ctx.today - timedelta(days=21),
-        description="业主大会以书面征求意见与网上投票相结合的方式选举第二届业主委员会委员。", actor=organiser)
-    for name, statement in JCMD_CANDIDATES:
-        operations.add_candidate(election, name=name, statement=statement, actor=organiser)
-    _complete(election, jcmd, ctx, organiser, 21, rng)
+        jcmd, title="精城名典业主委员会选举", seats=seats,
+        description="业主大会以书面征求意见与网上投票相结合的方式选举业主委员会委员。", actor=organiser)
+    for index, (name, voter_id) in enumerate(names):
+        statement = statements.get(name) or JCMD_CANDIDATES[index % len(JCMD_CANDIDATES)][1]
+        operations.add_candidate(election, name=name, statement=statement, voter_id=voter_id, actor=organiser)
+    _complete(election, jcmd, ctx, organiser, closed_on, rng, weights)
 
     zt2 = ctx.compounds["中铁二期"]
     motion = operations.create_motion(
         zt2, title="使用专项维修资金更换2栋电梯", matter="ordinary", subject="maintenance_funds_use",
         meeting_on=ctx.today - timedelta(days=10),
         description="拟使用专项维修资金约38万元更换2栋两部电梯，费用按2栋业主专有部分面积分摊。", actor="seed-demo")
-    _complete(motion, zt2, ctx, None, 10, rng)
+    _complete(motion, zt2, ctx, None, ctx.today - timedelta(days=10), rng)
     ctx.notes.append("voting: 精城名典 has a counted committee election and 中铁二期 a counted maintenance-funds motion "
                      "(online, paper and proxy ballots; result notices on their boards); 中铁一期 has no vote yet.")

@@ -118,6 +118,8 @@ def _apply(compound, vote, operation, success: str):
     else:
         db.session.commit()
         flash(success, "success")
+        for warning in integration.warnings():
+            flash(_("程序步骤未自动完成：%(reason)s", reason=warning), "warning")
     return _detail(compound, vote)
 
 
