@@ -434,7 +434,8 @@ def cast(vote_id: int):
         voter_id, code = _caster(target, code_text, code)
         if request.form.get("confirmed") != "1":
             raise operations.VotingError(_("请先确认您的选择，再提交选票。"))
-        selection = _read_selection(target)
+        selection = operations.check_selection(target, request.form.getlist("candidate"),
+                                               request.form.get("choice") or None, check_candidates=False)
         receipt = _cast_and_commit(target, voter_id, selection, code)
     except operations.VotingError as error:
         db.session.rollback()
