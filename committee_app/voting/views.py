@@ -476,6 +476,9 @@ def _drain_audit(ballot_id: int) -> None:
         db.session.commit()
     except (IntegrityError, OperationalError):  # another drainer won the race; it or the next one appends them
         db.session.rollback()
+    except Exception:  # the ballot is already committed: its receipt must still be shown
+        db.session.rollback()
+        current_app.logger.exception("appending ballot audit entries failed; closing the vote appends them")
 
 
 def _cast_and_commit(target, voter_id, selection, code, attempts: int = 5) -> str:

@@ -4,7 +4,7 @@ import json
 from decimal import Decimal
 
 from committee_app.extensions import db
-from committee_app.registry.models import Compound
+from committee_app.registry.models import Compound, Voter
 from committee_app.voting.models import Vote
 from committee_app.voting.tally import tally
 
@@ -170,3 +170,72 @@ def test_election_create_refuses_bad_input_and_writes_nothing(app, runner, world
         assert result.exit_code != 0, args
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Vote.id))) == 0
+
+
+def _equal_compound(app, world, flats=6):
+    from committee_app.registry import operations as registry
+    from tests.conftest import roll_csv
+
+    rows = [f"1栋,1-{100 + n},100.00,业主{n},,已售,," for n in range(1, flats + 1)]
+    compound = registry.create_compound("T", "丁小区", db.session.get(Compound, world.a).community)
+    registry.import_roll(compound, "roll.csv", roll_csv(rows))
+    return compound
+
+
+def test_a_tie_across_the_last_seat_through_the_database(app, world):
+    from committee_app.voting import operations
+
+    with app.app_context():
+        compound = _equal_compound(app, world)
+        vote = operations.create_election(compound, title="选举", seats=2, candidates=["甲", "乙", "丙"])
+        operations.open_vote(vote, compound, enforce_gate=False)
+        ids = {c.name: c.id for c in vote.candidates}
+        voters = [v.id for v in db.session.scalars(db.select(Voter).where(Voter.compound_id == compound.id)
+                                                   .order_by(Voter.id))]
+        pairs = [("甲", "乙"), ("甲", "乙"), ("甲", "丙"), ("甲", "丙"), ("乙", "丙"), ("乙", "丙")]
+        for voter, pair in zip(voters, pairs):
+            operations.cast_online(vote, voter, operations.Selection(tuple(sorted(ids[n] for n in pair))))
+        db.session.commit()
+        result = tally(vote)
+    assert result["status"] == "tie"
+    assert all(row["approved"] and not row["elected"] for row in result["candidates"])
+    assert {row["headcount"] for row in result["candidates"]} == {4}
+
+
+def test_unfilled_seats_through_the_database(app, world, election):
+    vote_id = election(seats=3, candidates=("甲", "乙", "丙"))
+    with app.app_context():
+        cast(vote_id, "张三", candidates=["甲", "乙"])
+        cast(vote_id, "developer", candidates=["甲"])
+        cast(vote_id, "李四", candidates=["甲", "丙"])
+        cast(vote_id, "赵喆", candidates=["丙"])
+        db.session.commit()
+        result = tally(db.session.get(Vote, vote_id))
+    assert result["status"] == "seats_unfilled"
+    assert [row["name"] for row in result["candidates"] if row["elected"]] == ["甲"]
+
+
+def test_spoilt_paper_ballots_participate_but_never_approve(app, world, motion):
+    from committee_app.voting import operations
+
+    vote_id = motion()
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        from .conftest import voter_id
+        for slot, counter in ((1, "甲"), (2, "乙")):
+            operations.enter_paper(vote, voter_id(world.a, "developer"), slot=slot, selection=operations.Selection(),
+                                   is_spoilt=True, counter_name=counter)
+        for name in ("张三", "李四", "赵喆"):
+            cast(vote_id, name, choice="for")
+        db.session.commit()
+        result = tally(vote)
+        # 4 of 5 participate (595.75 m²); for: 3 heads, 365.75 m² = 61.4 % of the area → passes
+        assert result["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}
+        assert result["spoilt"] == {"headcount": 1, "area": "230.00"} and result["passed"] is True
+        compound = db.session.get(Compound, world.a)
+        compound.setting_overrides = {"participating_ballots": "exclude_spoilt"}
+        db.session.commit()
+        result = tally(vote)
+    # without the developer's spoilt ballot: 3 of 5 heads (< 2/3) → no quorum
+    assert result["participation"] == {"headcount": 3, "area": "365.75", "quorum_met": False}
+    assert result["status"] == "quorum_not_met"

@@ -242,3 +242,13 @@ def test_finalised_candidates_come_from_nominations_when_it_is_there(app, world,
         vote = db.session.get(Vote, vote_id)
         assert added == 1 and [c.name for c in vote.candidates] == ["甲", "赵喆"]
         assert vote.candidates[1].nomination_id == 11 and vote.candidates[1].voter_id == vid
+
+
+@needs_poppler
+def test_the_ballot_paper_lists_the_candidates_and_the_limit(app, client, world, election, motion, tmp_path):
+    vote_id, motion_id = election(seats=2), motion(matter="special")
+    login(client, "mentor")
+    text = pdf_text(client.get(f"/compounds/A/votes/{vote_id}/ballot-paper.pdf").data, tmp_path)
+    assert "表决票" in text and "甲" in text and "丙" in text and "最多选 2 人" in text and "业主签名" in text
+    text = pdf_text(client.get(f"/compounds/A/votes/{motion_id}/ballot-paper.pdf").data, tmp_path)
+    assert "特别事项" in text and "同意" in text and "弃权" in text
