@@ -156,6 +156,13 @@ class ProcedureStep(db.Model):
         self.signed_off_at = None
         self.signed_off_by_id = None
 
+    def reissue(self, on: date, *, by_id: int | None) -> None:
+        """A done step whose document is re-issued (a corrected notice): it now dates from ``on``."""
+        self._require((DONE,), "reissue")
+        self.done_on = on
+        self.completed_at = clock.utcnow()
+        self.completed_by_id = by_id
+
     def sign_off(self, by_id: int | None) -> None:
         self._require((SUBMITTED,), "sign off")
         self.state = DONE

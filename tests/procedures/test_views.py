@@ -265,3 +265,27 @@ def test_the_timeline_and_refusals_read_in_english(app, world, client, login_as,
     page = _text(client.post(f"/compounds/A/steps/{steps['R3_working_group']}/complete",
                              data={"done_on": "2026-11-30"}, follow_redirects=True))
     assert "Finish the earlier steps first" in page
+
+
+def test_a_posted_meeting_notice_is_rescheduled_by_a_superseding_notice(app, world, login_as, today):
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, _steps = _procedure(app, world)
+    _settle_until(app, world, "R7_meeting_notice", date(2026, 11, 1))
+    url = f"/compounds/A/procedures/{procedure_id}/meeting-notice"
+    form = {"posted_on": "2026-11-10", "meeting_on": "2026-11-25", "meeting_time": "9:00", "place": "会所",
+            "form": "written", "agenda": "选举"}
+    assert client.post(url, data=form).status_code == 302
+    timeline = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "更正或改期" in timeline
+    # the date alone cannot move any more
+    page = _text(client.post(f"/compounds/A/procedures/{procedure_id}/anchors", data={"meeting_on": "2026-12-20"},
+                             follow_redirects=True))
+    assert "改期须重新发出会议通知" in page
+    assert "理由" in _text(client.get(url))
+    form.update(posted_on="2026-12-01", meeting_on="2026-12-16", reason="原定日期与社区活动冲突")
+    assert client.post(url, data=form).status_code == 302
+    board = _text(client.get("/board/A"))
+    assert "原定日期与社区活动冲突" in board
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).meeting_on == date(2026, 12, 16)
