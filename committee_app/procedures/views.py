@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -26,7 +27,11 @@ def _template_helpers():
 
 def _procedure(code: str, procedure_id: int) -> tuple:
     compound = get_compound_or_404(code)
-    procedure = db.session.get(Procedure, procedure_id)
+    procedure = db.session.get(Procedure, procedure_id, options=[
+        selectinload(Procedure.steps).selectinload(ProcedureStep.documents),
+        selectinload(Procedure.steps).selectinload(ProcedureStep.signed_off_by),
+        selectinload(Procedure.steps).selectinload(ProcedureStep.returned_by),
+    ])
     if procedure is None or procedure.compound_id != compound.id:
         abort(404)
     return compound, procedure

@@ -289,3 +289,33 @@ def test_a_posted_meeting_notice_is_rescheduled_by_a_superseding_notice(app, wor
     assert "原定日期与社区活动冲突" in board
     with app.app_context():
         assert db.session.get(Procedure, procedure_id).meeting_on == date(2026, 12, 16)
+
+
+def test_the_timeline_query_count_does_not_grow_with_documents(app, world, client, login_as, today):
+    from sqlalchemy import event
+
+    from committee_app.procedures import operations
+
+    login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, steps = _procedure(app, world)
+    url = f"/compounds/A/procedures/{procedure_id}"
+
+    def count() -> int:
+        with app.app_context():
+            seen = []
+            listener = lambda *args, **kwargs: seen.append(1)  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert client.get(url).status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            return len(seen)
+    before = count()
+    with app.app_context():
+        for key in ("R2_start", "R3_working_group", "R11_handover"):
+            step = db.session.get(ProcedureStep, steps[key])
+            for n in range(3):
+                operations.add_document(step, f"{n}.pdf", b"%PDF-1.4 x")
+        db.session.commit()
+    assert count() == before
