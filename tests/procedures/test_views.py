@@ -319,3 +319,25 @@ def test_the_timeline_query_count_does_not_grow_with_documents(app, world, clien
                 operations.add_document(step, f"{n}.pdf", b"%PDF-1.4 x")
         db.session.commit()
     assert count() == before
+
+
+def test_an_organiser_starts_a_step_and_ends_a_procedure_with_a_reason(app, world, login_as, today):
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, steps = _procedure(app, world)
+    client.post(f"/compounds/A/steps/{steps['R2_start']}/start")
+    with app.app_context():
+        step = db.session.get(ProcedureStep, steps["R2_start"])
+        assert step.state == "in_progress" and step.started_on == today
+    client.post(f"/compounds/A/procedures/{procedure_id}/abandon", data={"reason": ""})
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).status == "active"
+    client.post(f"/compounds/A/procedures/{procedure_id}/abandon", data={"reason": "业主大会决定延期换届"})
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).status == "abandoned"
+    page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "业主大会决定延期换届" in page and "记录完成" not in page
+    # a new one may start now
+    assert client.post("/compounds/A/procedures", data={"kind": "reelection"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Procedure.id)).where(Procedure.status == "active")) == 1
