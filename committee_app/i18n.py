@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from .extensions import babel
 
@@ -23,7 +23,7 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("locale")
+    chosen = session.get("locale") if has_request_context() else None
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -54,4 +54,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        return {"languages": app.config["LANGUAGES"], "current_locale": select_locale() if request else None}
+        return {"languages": app.config["LANGUAGES"], "current_locale": select_locale()}

@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import mimetypes
 import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -55,7 +56,10 @@ class PdfOptions:
 PDF_OPTIONS = PdfOptions()
 
 # One font configuration for the process: Pango's font map is built once, not per PDF.
+# Pango/fontconfig objects are not safe to share between threads, so renders that use it
+# take turns (gunicorn workers are processes and each has its own).
 FONT_CONFIG = FontConfiguration()
+_RENDER_LOCK = threading.Lock()
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -119,7 +123,8 @@ def render_pdf(template_name: str, **context) -> bytes:
         base_url=static_folder.as_uri() + "/",
         url_fetcher=_fetcher_for(str(static_folder)),
     )
-    return document.write_pdf(font_config=FONT_CONFIG, **PDF_OPTIONS.as_kwargs())
+    with _RENDER_LOCK:
+        return document.write_pdf(font_config=FONT_CONFIG, **PDF_OPTIONS.as_kwargs())
 
 
 # --------------------------------------------------------------------------- environment

@@ -22,10 +22,12 @@ __all__ = [
     "RollParseResult",
     "RollRow",
     "parse_roll_file",
+    "parse_roll_rows",
     "split_owner_names",
 ]
 
 TWO_PLACES = Decimal("0.01")
+MAX_AREA = Decimal("99999999.99")  # fits NUMERIC(10, 2); no exclusive part comes near
 
 # canonical key -> (Chinese label, English label, required)
 COLUMNS: dict[str, tuple[str, str, bool]] = {
@@ -40,10 +42,12 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
 }
 
 _WHITESPACE = re.compile(r"\s+")
+# A unit after the name, as real files write it: "面积(㎡)", "面积（平方米）", "area (m2)".
+_UNIT_SUFFIX = re.compile(r"[（(][^（()）]*[)）]$")
 
 
 def _norm_header(text: str) -> str:
-    return _WHITESPACE.sub("", text).casefold()
+    return _UNIT_SUFFIX.sub("", _WHITESPACE.sub("", text)).casefold()
 
 
 _HEADER_ALIASES: dict[str, str] = {}
@@ -220,7 +224,10 @@ def parse_roll_file(filename: str, data: bytes) -> RollParseResult:
             "无法读取文件：不是有效的 Excel (.xlsx) 文件",
             "Unreadable file: not a valid Excel (.xlsx) workbook",
         )
-    return parse_roll_rows(raw_rows)
+    try:
+        return parse_roll_rows(raw_rows)
+    except Exception:  # a safety net: a bad file must give a message, never a 500
+        return _file_error("无法读取文件内容，请检查文件格式", "Could not read the file's content")
 
 
 def _map_header(header_row) -> tuple[dict[str, int], list[RollError]]:
@@ -272,6 +279,8 @@ def _parse_area(text: str) -> tuple[Decimal | None, tuple[str, str] | None]:
         return None, (f"面积「{text}」不是数字", f'area "{text}" is not a number')
     if area <= 0:
         return None, ("面积必须大于0", "area must be greater than 0")
+    if area > MAX_AREA:
+        return None, (f"面积「{text}」过大", f'area "{text}" is too large')
     quantized = area.quantize(TWO_PLACES)
     if quantized != area:
         return None, (f"面积「{text}」最多保留两位小数",

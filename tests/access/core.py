@@ -33,3 +33,27 @@ ROUTES = [
           allowed=("admin", "organiser"), ok=(400,)),
     Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=READERS_OF_A),
 ]
+
+ANYONE = ALL_ROLES + ("anonymous",)
+
+
+def _first_notice_id(world):
+    from committee_app.notices.models import Notice
+    from committee_app.notices.operations import post_notice
+    from committee_app import clock
+
+    notice = db.session.scalar(db.select(Notice).where(Notice.compound_id == world.a))
+    if notice is None:
+        notice = post_notice(db.session.get(Compound, world.a), kind="other", title="测试公告",
+                             posted_on=clock.today(), publicity_days=7, pdf=b"%PDF-1.4 test")
+        db.session.commit()
+    return notice.id
+
+
+ROUTES += [
+    Route("notices.board", lambda w: f"/board/{code_of(w)}", allowed=ANYONE, anonymous=(200,)),
+    Route("notices.notice", lambda w: f"/board/{code_of(w)}/notices/{_first_notice_id(w)}", allowed=ANYONE,
+          anonymous=(200,)),
+    Route("notices.notice_pdf", lambda w: f"/board/{code_of(w)}/notices/{_first_notice_id(w)}.pdf", allowed=ANYONE,
+          anonymous=(200,)),
+]

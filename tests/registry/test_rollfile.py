@@ -77,6 +77,13 @@ def test_bilingual_header_cells_and_optional_columns_left_out():
     assert row.is_sold and not row.is_parking and row.phone is None and row.owner_ref is None
 
 
+def test_a_unit_written_after_the_header_name_is_ignored():
+    data = csv_bytes(["楼栋,房号,面积（㎡）,业主", "1栋,101,50,张三"])
+    assert parse_roll_file("roll.csv", data).ok
+    data = csv_bytes(["building,unit,Area (m2),owner", "1栋,101,50,张三"])
+    assert parse_roll_file("roll.csv", data).ok
+
+
 def test_an_xlsx_roll_keeps_areas_exact():
     data = xlsx_bytes([
         ["楼栋", "房号", "面积", "业主", "手机", "车位"],
@@ -151,6 +158,7 @@ def test_duplicated_column_is_a_wrong_column():
     ("1栋,101,0,张三,", "area", "面积必须大于0"),
     ("1栋,101,-5,张三,", "area", "面积必须大于0"),
     ("1栋,101,89.123,张三,", "area", "面积「89.123」最多保留两位小数"),
+    ("1栋,101,1e30,张三,", "area", "面积「1e30」过大"),
     (",101,50,张三,", "building", "缺少楼栋"),
     ("1栋,,50,张三,", "unit", "缺少房号"),
     ("1栋,101,50,张三,出租", "status", "状态「出租」无法识别，应为「已售」或「未售」"),
