@@ -240,16 +240,25 @@ def session_file(code: str, file_id: int):
 def items(code: str):
     compound = get_compound_or_404(code)
     _authorize_any(compound, Ability.MANAGE, Ability.COACH)
-    return render_template("workshop/items.html", compounds=[compound], items=util.compound_items([compound.id]),
+    return render_template("workshop/items.html", show_compound=False, items=util.compound_items([compound.id]),
                            today=clock.today(), complete_form=CompleteItemForm(), drop_form=DropItemForm(),
                            can_update=True, single=compound)
+
+
+@bp.get("/items")
+def coached_items():
+    authorize(Ability.COACH)
+    scoped = compounds_where(current_user, Ability.COACH).with_only_columns(Compound.id).scalar_subquery()
+    return render_template("workshop/items.html", items=util.compound_items(scoped), show_compound=True,
+                           today=clock.today(), complete_form=CompleteItemForm(), drop_form=DropItemForm(),
+                           can_update=True, single=None, coach_view=True)
 
 
 @bp.get("/my-items")
 def my_items():
     authorize(Ability.MANAGE)
     compounds = list(db.session.scalars(compounds_where(current_user, Ability.MANAGE).order_by(Compound.name)))
-    return render_template("workshop/items.html", compounds=compounds,
+    return render_template("workshop/items.html", show_compound=len(compounds) > 1,
                            items=util.compound_items([c.id for c in compounds]), today=clock.today(),
                            complete_form=CompleteItemForm(), drop_form=DropItemForm(), can_update=True, single=None)
 

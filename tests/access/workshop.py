@@ -29,6 +29,7 @@ ROUTES = [
           method="POST", allowed=COACHES, ok=(302,)),
     Route("workshop.session_file", _fx("file", "/workshop/compounds/{code}/files/{id}"), allowed=COACHES),
     Route("workshop.items", _a("/items"), allowed=COACHES + ("organiser",)),
+    Route("workshop.coached_items", lambda w: "/workshop/items", allowed=ANY_MENTOR),
     Route("workshop.my_items", lambda w: "/workshop/my-items", allowed=("admin", "organiser", "other_organiser")),
     Route("workshop.complete_item", _fx("item", "/workshop/compounds/{code}/items/{id}/complete"), method="POST",
           allowed=COACHES + ("organiser",), ok=(302,)),

@@ -178,3 +178,16 @@ def test_attachments_are_checked_by_their_bytes(app, client, world, login_as, th
         file_id = files[0].id
     download = client.get(f"/workshop/compounds/A/files/{file_id}")
     assert download.status_code == 200 and download.data == PDF_BYTES
+
+
+def test_the_mentor_follows_up_every_open_item_of_the_community(app, client, world, login_as, thursday):
+    with app.app_context():
+        log_session(world.a, items=[("甲：已逾期", -2)], days_ago=5)
+        log_session(world.b, items=[("乙：下周", 7)])
+        db.session.commit()
+    login_as("mentor")
+    html = client.get("/workshop/items").get_data(as_text=True)
+    assert html.index("甲：已逾期") < html.index("乙：下周")
+    assert "甲小区" in html and "乙小区" in html and "逾期 2 天" in html
+    login_as("outside_mentor")
+    assert "甲：已逾期" not in client.get("/workshop/items").get_data(as_text=True)
