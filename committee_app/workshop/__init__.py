@@ -16,5 +16,7 @@ def init_app(app):
     hooks(app).nav.append(NavItem(_l("沙龙与微学堂"), "workshop.events", lambda user: can(user, Ability.COACH), order=6))
     hooks(app).nav.append(NavItem(_l("导师待办事项"), "workshop.my_items",
                                   lambda user: can(user, Ability.MANAGE) and not can(user, Ability.ADMIN), order=20))
+    hooks(app).nav.append(NavItem(_l("我的培训记录"), "workshop.my_training",
+                                  lambda user: can(user, Ability.MANAGE) and not can(user, Ability.ADMIN), order=21))
     hooks(app).compound_panels.append(CompoundPanel("workshop/_panel.html", views.compound_panel, order=40))
     hooks(app).seeders.append((40, "workshop", seed.seed_workshop))
