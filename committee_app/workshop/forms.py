@@ -42,6 +42,15 @@ class SessionForm(FlaskForm):
     submit = SubmitField(_l("保存会谈记录"))
 
 
+class SessionEditForm(FlaskForm):
+    held_on = DateField(_l("会谈日期"), validators=[DataRequired(_l("请填写会谈日期。"))])
+    place = StringField(_l("地点"), validators=[Optional(), Length(max=200)])
+    topics = MultiCheckboxField(_l("议题"), validate_choice=False)
+    step_key = SelectField(_l("涉及的程序步骤"), validators=[Optional()], validate_choice=False)
+    advice = TextAreaField(_l("指导意见"), validators=[DataRequired(_l("请填写指导意见。")), Length(max=10000)])
+    submit = SubmitField(_l("保存修改"))
+
+
 class ItemForm(FlaskForm):
     title = StringField(_l("待办事项"), validators=[DataRequired(_l("请填写事项内容。")), Length(max=300)])
     assignee = StringField(_l("负责人"), validators=[DataRequired(_l("请填写负责人。")), Length(max=120)])

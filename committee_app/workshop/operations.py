@@ -80,6 +80,35 @@ def log_session(compound: Compound, *, held_on: date, advice: str, topics: list[
     return session
 
 
+def update_session(session: CoachingSession, *, held_on: date, advice: str, topics: list[str],
+                   place: str | None = None, step_key: str | None = None, actor: Any = None) -> None:
+    """Correct a session's record (date, place, topics, step, advice); the audit keeps the old text."""
+    if held_on > clock.today():
+        raise WorkshopError(_("会谈日期不能晚于今天。"))
+    if not topics or any(topic not in util.TOPICS for topic in topics):
+        raise WorkshopError(_("请至少选择一个议题。"))
+    if not (advice or "").strip():
+        raise WorkshopError(_("请填写指导意见。"))
+    if step_key and step_key not in dict(util.step_choices(session.compound)):
+        raise WorkshopError(_("所选程序步骤不属于本小区的规则。"))
+    if any(item.due_on < held_on for item in session.items):
+        raise WorkshopError(_("完成期限不能早于会谈日期。"))
+    before = _session_state(session)
+    session.held_on, session.place = held_on, (place or "").strip() or None
+    session.topics, session.advice, session.step_key = list(topics), advice.strip(), step_key or None
+    after = _session_state(session)
+    if after == before:
+        return
+    db.session.flush()
+    record("workshop.session.update", session, compound_id=session.compound_id, actor=actor,
+           before=before, after=after)
+
+
+def _session_state(session: CoachingSession) -> dict:
+    return {"held_on": session.held_on.isoformat(), "place": session.place, "topics": list(session.topics),
+            "advice": session.advice, "step_key": session.step_key}
+
+
 def add_item(session: CoachingSession, title: str, assignee: str, due_on: date, actor: Any = None) -> ActionItem:
     title, assignee = (title or "").strip(), (assignee or "").strip()
     if not title or not assignee or due_on is None:

@@ -20,6 +20,7 @@ from .forms import (
     EventForm,
     InviteForm,
     ItemForm,
+    SessionEditForm,
     SessionForm,
     UploadForm,
 )
@@ -180,6 +181,33 @@ def session(code: str, session_id: int):
                            item_form=item_form, upload_form=UploadForm(), topic_label=util.topic_label,
                            step=util.step_title(compound, session.step_key),
                            complete_form=CompleteItemForm(), drop_form=DropItemForm(), can_update=True)
+
+
+@bp.route("/compounds/<code>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(code: str, session_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.COACH, compound)
+    session = _session_of(compound, session_id)
+    form = SessionEditForm(obj=session if request.method == "GET" else None)
+    form.topics.choices = [(key, util.topic_label(key)) for key in util.TOPICS]
+    form.step_key.choices = [("", _("（不涉及具体步骤）"))] + util.step_choices(compound)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                operations.update_session(session, held_on=form.held_on.data, place=form.place.data,
+                                          topics=form.topics.data or [], advice=form.advice.data,
+                                          step_key=form.step_key.data or None, actor=current_user)
+            except operations.WorkshopError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                db.session.commit()
+                flash(_("会谈记录已修改。"), "success")
+                return redirect(url_for("workshop.session", code=compound.code, session_id=session.id))
+        else:
+            _flash_form_errors(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("workshop/session_edit.html", compound=compound, session=session, form=form), status
 
 
 @bp.post("/compounds/<code>/sessions/<int:session_id>/items")

@@ -191,3 +191,26 @@ def test_the_mentor_follows_up_every_open_item_of_the_community(app, client, wor
     assert "甲小区" in html and "乙小区" in html and "逾期 2 天" in html
     login_as("outside_mentor")
     assert "甲：已逾期" not in client.get("/workshop/items").get_data(as_text=True)
+
+
+def test_a_mentor_corrects_a_session_and_the_audit_keeps_the_old_advice(app, client, world, login_as, thursday):
+    with app.app_context():
+        session = log_session(world.a, days_ago=3, items=[("核对名册", 2)])
+        session_id = session.id
+        db.session.commit()
+    login_as("mentor")
+    url = f"/workshop/compounds/A/sessions/{session_id}/edit"
+    form = client.get(url).get_data(as_text=True)
+    assert "按程序推进换届。" in form
+    for bad in ({"held_on": "2026-11-27", "topics": ["reelection"], "advice": "x"},  # in the future
+                {"held_on": "2026-11-23", "topics": [], "advice": "x"},
+                {"held_on": "2026-11-23", "topics": ["reelection"], "advice": " "}):
+        assert client.post(url, data=bad).status_code == 400
+    response = client.post(url, data={"held_on": "2026-11-23", "place": "电话", "topics": ["reelection", "chair"],
+                                      "advice": "改为先选举主任。"})
+    assert response.status_code == 302
+    with app.app_context():
+        session = db.session.get(CoachingSession, session_id)
+        assert (session.place, session.topics, session.advice) == ("电话", ["reelection", "chair"], "改为先选举主任。")
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "workshop.session.update"))
+        assert "按程序推进换届。" in entry.before and "改为先选举主任。" in entry.after
