@@ -4,7 +4,7 @@
     DATABASE_URL=postgresql://... python bench/bench_workshop_board.py
 
 Builds one community with N compounds (each with two sessions and three action items,
-some overdue), then requests /workshop/ as its mentor and reports the number of SQL
+some overdue; every other one with a re-election under way), then requests /workshop/ as its mentor and reports the number of SQL
 statements and the median time. The bar (SPEC §5): the count does not grow with N.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from committee_app.accounts.models import Role, User  # noqa: E402
 from committee_app.extensions import db  # noqa: E402
 from committee_app.registry import operations as registry  # noqa: E402
 from committee_app.registry.models import Community  # noqa: E402
+from committee_app.procedures import operations as procedures  # noqa: E402
 from committee_app.workshop import operations  # noqa: E402
 
 SIZES = (3, 30, 300)
@@ -41,6 +42,9 @@ def build(app, size: int, start: int) -> None:
         for n in range(start, size):
             compound = registry.create_compound(f"B{n:04d}", f"小区{n:04d}", community)
             db.session.flush()
+            if n % 2:  # every other compound has a re-election under way
+                procedures.start_procedure(compound, "reelection", on=today - timedelta(days=40),
+                                           meeting_on=today + timedelta(days=5 + n % 30))
             for days_ago in (40, 6):
                 operations.log_session(
                     compound, held_on=today - timedelta(days=days_ago), topics=["reelection"], advice="按程序推进。",

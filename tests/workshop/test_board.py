@@ -83,12 +83,18 @@ def count_statements():
 
 
 def add_compounds(app, community_id: int, start: int, count: int) -> None:
+    """Compounds with a session, two items and (every other one) a re-election under way."""
+    from committee_app.procedures import operations as procedures
+
     with app.app_context():
         community = db.session.get(Community, community_id)
         for n in range(start, start + count):
             compound = registry.create_compound(f"Q{n}", f"小区{n:03d}", community)
             db.session.flush()
             log_session(compound.id, items=[(f"事项{n}", n % 5 - 2), (f"事项{n}b", 3)])
+            if n % 2:
+                procedures.start_procedure(compound, "reelection", on=date(2026, 10, 1),
+                                           meeting_on=date(2026, 12, 1 + n % 20))
         db.session.commit()
 
 
@@ -104,6 +110,7 @@ def test_the_board_query_count_does_not_grow_with_the_compounds(app, client, wor
         with count_statements() as many:
             html = client.get("/workshop/").get_data(as_text=True)
     assert len(re.findall(r'data-compound="', html)) == 30
+    assert html.count("换届：") == 14
     print(f"board statements: 3 compounds {len(few)}, 30 compounds {len(many)}")
     assert len(few) == len(many), (len(few), len(many))
     assert len(many) <= 12

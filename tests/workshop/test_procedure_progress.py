@@ -25,13 +25,20 @@ def test_a_compound_with_an_overdue_procedure_deadline_comes_first(app, client, 
         overview = util.procedure_overviews([world.a, world.b])
     assert set(overview) == {world.b}
     b = overview[world.b]
-    assert b.kind == "reelection" and b.current_step_title
+    assert (b.kind, b.current_step_key, b.is_overdue, b.overdue_steps) == ("reelection", "R2_start", True, 3)
     login_as("mentor")
     html = client.get("/workshop/").get_data(as_text=True)
-    assert b.current_step_title in html
-    order = re.findall(r'data-compound="([^"]+)"', html)
-    if b.is_overdue:
-        assert order[:2] == ["B", "A"]
-        assert f"程序期限已逾期 {b.overdue_steps} 项" in html
-    else:
-        assert order[:2] == ["A", "B"]
+    assert re.findall(r'data-compound="([^"]+)"', html)[:2] == ["B", "A"]
+    card = html.split('data-compound="B"')[1].split('data-compound="A"')[0]
+    assert b.current_step_title in card and "换届" in card
+    assert "程序期限已逾期 3 项" in card
+    assert "程序进度暂不可用" not in html
+
+
+def test_the_board_says_when_no_procedure_is_under_way(app, client, world, login_as, thursday):
+    with app.app_context():
+        log_session(world.a, items=[("甲：下周", 7)])
+        db.session.commit()
+    login_as("mentor")
+    html = client.get("/workshop/").get_data(as_text=True)
+    assert "尚未启动成立或换届程序" in html
