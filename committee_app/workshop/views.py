@@ -117,7 +117,9 @@ def board():
 def compound(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.COACH, compound)
+    procedure = util.procedure_overviews([compound.id]).get(compound.id)
     return render_template("workshop/compound.html", compound=compound, sessions=util.compound_sessions(compound),
+                           procedure=procedure, has_procedures=util.procedures_available(),
                            items=util.compound_items([compound.id]), today=clock.today(),
                            topic_label=util.topic_label, step_title=lambda key: util.step_title(compound, key),
                            complete_form=CompleteItemForm(), drop_form=DropItemForm(), can_update=True)

@@ -42,3 +42,17 @@ def test_the_board_says_when_no_procedure_is_under_way(app, client, world, login
     login_as("mentor")
     html = client.get("/workshop/").get_data(as_text=True)
     assert "尚未启动成立或换届程序" in html
+
+
+def test_the_coaching_page_shows_the_current_step_with_a_link(app, client, world, login_as, thursday):
+    with app.app_context():
+        procedure = factories.start(db.session.get(Compound, world.a), "reelection", on=date(2026, 10, 1),
+                                    meeting_on=date(2026, 11, 30))
+        procedure_id = procedure.id
+        db.session.commit()
+    login_as("mentor")
+    html = client.get("/workshop/compounds/A").get_data(as_text=True)
+    assert "任期届满前启动换届" in html and f"/compounds/A/procedures/{procedure_id}" in html
+    assert "程序期限已逾期 3 项" in html
+    board = client.get("/workshop/").get_data(as_text=True)
+    assert f"/compounds/A/procedures/{procedure_id}" in board
