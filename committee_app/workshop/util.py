@@ -269,6 +269,12 @@ def coaching_record_context(compound: Compound) -> dict:
                           "session_on": session.held_on.isoformat(), "state": state,
                           "state_label": state_labels[state], "outcome": outcome})
     mentors = sorted({s.mentor.display_name for s in sessions if s.mentor is not None})
+    overview = procedure_overviews([compound.id]).get(compound.id)
+    procedure = None if overview is None else {
+        "title": overview.title, "step": overview.current_step_title or "已完成全部步骤",
+        "next_due_on": overview.next_due_on.isoformat() if overview.next_due_on else "",
+        "overdue_steps": overview.overdue_steps,
+    }
     counts = {state: sum(1 for i in items if i["state"] == state) for state in state_labels}
     return {
         "title": "业委会主任工作室辅导记录",
@@ -277,6 +283,7 @@ def coaching_record_context(compound: Compound) -> dict:
         "generated_on": today.isoformat(),
         "issuer": f"{compound.community.name}业委会主任工作室" if compound.community else "业委会主任工作室",
         "mentors": mentors,
+        "procedure": procedure,
         "sessions": [{
             "held_on": s.held_on.isoformat(),
             "place": s.place or "",

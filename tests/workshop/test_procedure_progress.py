@@ -56,3 +56,16 @@ def test_the_coaching_page_shows_the_current_step_with_a_link(app, client, world
     assert "程序期限已逾期 3 项" in html
     board = client.get("/workshop/").get_data(as_text=True)
     assert f"/compounds/A/procedures/{procedure_id}" in board
+
+
+def test_the_coaching_record_names_the_procedure_step(app, client, world, login_as, thursday, tmp_path):
+    from .test_record_pdf import pdf_text
+
+    with app.app_context():
+        factories.start(db.session.get(Compound, world.a), "reelection", on=date(2026, 10, 1),
+                        meeting_on=date(2026, 11, 30))
+        log_session(world.a, items=[("核对名册", 3)])
+        db.session.commit()
+    login_as("officer")
+    text = pdf_text(client.get("/workshop/compounds/A/coaching-record.pdf").data, tmp_path)
+    assert "当前程序：业主委员会换届选举" in text and "已逾期步骤3项" in text
