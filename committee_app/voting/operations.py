@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import current_app, has_request_context
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, literal, select, update
 
@@ -637,11 +637,7 @@ def post_result_notice(vote: Vote, compound: Compound, *, actor=None):
     if vote.result_notice_id:
         raise VotingError(_("表决结果公告已发布。"))
     context = result_notice_context(vote, compound)
-    if has_request_context():
-        pdf = render_pdf("result_notice.html", **context)
-    else:  # CLI and demo seed: templates need a request for their context processors
-        with current_app.test_request_context():
-            pdf = render_pdf("result_notice.html", **context)
+    pdf = render_pdf("result_notice.html", **context)
     notice = post_notice(compound, kind="result_notice", title=context["title"], posted_on=clock.today(),
                          body=context["summary"], citations=list(vote.result.get("basis", [])),
                          source=("vote", vote.id), pdf=pdf, posted_by=actor)
