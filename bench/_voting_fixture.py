@@ -1,7 +1,8 @@
 """Shared set-up for the voting benchmarks: an app on a fresh schema and a big compound.
 
-DATABASE_URL=postgresql://… selects PostgreSQL (the schema is dropped and recreated: use
-a benchmark database, never a real one); default is a temporary SQLite file.
+BENCH_DATABASE_URL=postgresql://… selects PostgreSQL (its schema is dropped and recreated:
+a benchmark database, never a real one, hence not DATABASE_URL); default is a temporary
+SQLite file.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from committee_app.extensions import db  # noqa: E402
 
 
 def make_app(fresh: bool = True):
-    url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    url = os.environ.get("BENCH_DATABASE_URL") or "sqlite:///" + str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
     config = {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True}
     app = create_app(config)
     if fresh:

@@ -27,8 +27,6 @@ def main() -> int:
     from committee_app.pdf import render_pdf
     from committee_app.voting import operations, util
 
-    import os
-    os.environ.pop("DATABASE_URL", None)  # letters do not depend on the database: SQLite
     app, _url = make_app()
     with app.app_context(), app.test_request_context(base_url="https://vote.example.cn"):
         compound, _ids = big_compound(args.voters, code="LTR")

@@ -2,7 +2,7 @@
 with aggregate SQL (not a Python loop over ballots).
 
     .venv/bin/python bench/bench_tally.py                       # SQLite (temporary file)
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h_vote .venv/bin/python bench/bench_tally.py
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h_vote .venv/bin/python bench/bench_tally.py
 
 Builds 20,000 voters, an election for 5 seats among 9 candidates and 16,000 ballots
 (≈ 3 marks each, some blank and spoilt), then times ``tally()`` (median of 7 runs).
