@@ -184,7 +184,7 @@ class PaperEntry(db.Model):
     is_spoilt: Mapped[bool] = mapped_column(Boolean, default=False)
     proxy_name: Mapped[str | None] = mapped_column(String(120))
     proxy_document: Mapped[str | None] = mapped_column(String(255))
-    source: Mapped[str] = mapped_column(String(120), default="form")  # "form" or "file.csv row 3"
+    source: Mapped[str] = mapped_column(String(120), default="页面录入")  # "页面录入" or "file.csv 第3行"
     entered_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 

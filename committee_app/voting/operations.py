@@ -468,7 +468,7 @@ def proxy_document_path(stored: str) -> Path:
 
 def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selection, is_spoilt: bool = False,
                 counter_name: str = "", proxy_name: str | None = None, proxy_document: str | None = None,
-                source: str = "form", actor=None) -> str:
+                source: str = "页面录入", actor=None) -> str:
     """One counter's entry of one paper ballot. Returns "waiting", "matched" or "mismatch".
 
     When both entries exist and agree the ballot is stored; when they disagree they are
