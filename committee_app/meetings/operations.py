@@ -347,6 +347,21 @@ def save_minutes(meeting: CommitteeMeeting, *, opening: str, discussions: dict[i
     return revision
 
 
+def record_changed_since_latest(meeting: CommitteeMeeting) -> bool:
+    """Whether attendance or votes changed after the latest revision of the minutes was saved."""
+    if meeting.minutes is None or meeting.minutes.latest is None:
+        return False
+    content = meeting.minutes.latest.content
+    return any(content.get(key) != value for key, value in meeting_facts(meeting).items())
+
+
+def _check_record_unchanged(meeting: CommitteeMeeting) -> None:
+    """Members sign what the latest revision says: refuse when attendance or votes changed since."""
+    if record_changed_since_latest(meeting):
+        raise MeetingError(_("第 %(n)s 版纪要保存后，出席或表决记录又有改动，请先保存新版本再签字或锁定。",
+                             n=meeting.minutes.latest.number))
+
+
 def sign_minutes(meeting: CommitteeMeeting, member_ids: list[int], *, signed_on: date, actor=None) -> int:
     """Record present members' signatures on the latest revision; returns how many were added."""
     minutes = meeting.minutes
@@ -356,6 +371,7 @@ def sign_minutes(meeting: CommitteeMeeting, member_ids: list[int], *, signed_on:
         raise MeetingError(_("纪要已锁定。"))
     if signed_on > clock.today() or signed_on < meeting.meeting_on:
         raise MeetingError(_("签字日期须在会议日期与今天之间。"))
+    _check_record_unchanged(meeting)
     present = meeting.present_member_ids
     if any(member_id not in present for member_id in member_ids):
         raise MeetingError(_("只有出席会议的委员在纪要上签字。"))
@@ -384,6 +400,7 @@ def lock_minutes(meeting: CommitteeMeeting, *, actor=None) -> None:
         raise MeetingError(_("纪要尚未起草。"))
     if minutes.is_locked:
         raise MeetingError(_("纪要已锁定。"))
+    _check_record_unchanged(meeting)
     missing = unsigned_members(meeting)
     if missing:
         raise MeetingError(_("以下出席委员尚未在第 %(n)s 版纪要上签字：%(names)s。", n=minutes.latest.number,

@@ -290,7 +290,8 @@ def _minutes_page(compound, meeting, status=200, minutes_form=None, sign_form=No
     return render_template(
         "meetings/minutes.html", compound=compound, meeting=meeting, minutes=minutes, latest=latest,
         lines=util.revision_lines(latest.content) if latest else [], discussions=discussions, present=present,
-        signatures=signatures, member_names=names, unsigned=operations.unsigned_members(meeting) if latest else [],
+        signatures=signatures, member_names=names,
+        record_changed=not meeting.is_locked and operations.record_changed_since_latest(meeting), unsigned=operations.unsigned_members(meeting) if latest else [],
         can_manage=can(current_user, Ability.MANAGE, compound), minutes_form=minutes_form, sign_form=sign_form,
         plain_form=PlainForm(),
     ), status

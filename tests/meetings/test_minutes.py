@@ -163,3 +163,20 @@ def test_the_minutes_pdf_has_header_attendance_votes_signatures_revision_and_pag
     first = _pdf_text(client.get(f"/compounds/A/meetings/{held_meeting}/minutes.pdf?revision=1").data)
     assert "第1版（共2版）" in first and "补记讨论" not in first
     assert client.get(f"/compounds/A/meetings/{held_meeting}/minutes.pdf?revision=7").status_code == 404
+
+
+def test_members_sign_what_the_record_says(app, held_meeting, committee_a):
+    with app.app_context():
+        meeting = _meeting(held_meeting)
+        operations.save_minutes(meeting, opening="x", discussions={}, other="")
+        operations.sign_minutes(meeting, committee_a[:5], signed_on=date(2026, 11, 21))
+        operations.record_votes(meeting.motions[0], meeting, {m: "for" for m in committee_a[:5]})
+        with pytest.raises(operations.MeetingError, match="请先保存新版本"):
+            operations.lock_minutes(meeting)
+        operations.save_minutes(meeting, opening="x", discussions={}, other="")
+        with pytest.raises(operations.MeetingError, match="尚未在第 2 版"):
+            operations.lock_minutes(meeting)
+        operations.sign_minutes(meeting, committee_a[:5], signed_on=date(2026, 11, 22))
+        operations.lock_minutes(meeting)
+        assert meeting.minutes.locked_revision_number == 2
+        assert meeting.minutes.latest.content["motions"][0]["for"] == 5
