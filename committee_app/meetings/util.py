@@ -227,3 +227,43 @@ def minutes_pdf_context(compound, meeting: CommitteeMeeting, number: int | None 
                      if minutes.locked_at else ""},
         "corrections": corrections,
     }
+
+
+# --------------------------------------------------------------------------- oversight
+
+
+def oversight_findings(compound, today: date) -> list[dict]:
+    """Committee-meeting facts a street officer should see (plain dicts, oldest first):
+
+    - ``urgent_meeting``: agenda posted less than 7 days ahead, with the recorded reason;
+    - ``decisions_overdue`` / ``decisions_late``: decisions not posted, or posted after the 3 days;
+    - ``request_overdue`` / ``request_late``: no meeting within 7 days of a 1/3 members' request.
+    Each has ``kind``, ``on`` (the date concerned), ``meeting_id`` or ``request_id``,
+    ``detail`` (Chinese text) and ``citations``.
+    """
+    settings = compound_settings(compound)
+    post_days = int(settings["decision_posting_days"])
+    findings: list[dict] = []
+    meetings = db.session.scalars(
+        select(CommitteeMeeting).where(CommitteeMeeting.compound_id == compound.id)
+        .options(selectinload(CommitteeMeeting.motions)).order_by(CommitteeMeeting.meeting_on)).all()
+    for meeting in meetings:
+        if meeting.is_urgent:
+            findings.append({"kind": "urgent_meeting", "on": meeting.meeting_on, "meeting_id": meeting.id,
+                             "detail": f"紧急会议（议题 {meeting.agenda_posted_on} 告知）：{meeting.urgent_reason}",
+                             "citations": checks.MEETING_CITATIONS})
+        if any(motion.is_voted for motion in meeting.motions):
+            due_on = checks.within_days(meeting.meeting_on, post_days)
+            status = checks.posting_status(due_on, meeting.decisions_posted_on, today)
+            if status in ("overdue", "late"):
+                findings.append({"kind": f"decisions_{status}", "on": due_on, "meeting_id": meeting.id,
+                                 "detail": f"{meeting.meeting_on} 会议决定应于 {due_on} 前公告"
+                                           + (f"，实际 {meeting.decisions_posted_on} 公告" if status == "late" else "，尚未公告"),
+                                 "citations": checks.MEETING_CITATIONS})
+    for request in requests_of(compound):
+        status = request_status(request, today)
+        if status in ("overdue", "late"):
+            findings.append({"kind": f"request_{status}", "on": request.meeting_due_on, "request_id": request.id,
+                             "detail": f"{request.requested_on} 委员提议，应于 {request.meeting_due_on} 前召开会议",
+                             "citations": checks.MEETING_CITATIONS})
+    return sorted(findings, key=lambda finding: finding["on"])

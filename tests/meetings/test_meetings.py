@@ -212,3 +212,20 @@ def test_only_the_organiser_acts(app, client, login_as, make_meeting, committee_
                        data={"member_ids": committee_a[:4]}).status_code == 403
     with app.app_context():
         assert not _meeting(app, meeting_id).is_attendance_recorded
+
+
+def test_oversight_findings_name_urgent_meetings_late_postings_and_missed_requests(app, world, make_meeting,
+                                                                                   committee_a, frozen_clock):
+    from committee_app.meetings.util import oversight_findings
+
+    make_meeting(meeting_on=date(2026, 11, 18), agenda_posted_on=date(2026, 11, 15), urgent_reason="漏水抢修",
+                 present=committee_a[:4], motions=[("同意抢修", {m: "for" for m in committee_a[:4]})])
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        operations.record_request(compound, requested_on=date(2026, 11, 10), subject="讨论停车费",
+                                  member_ids=committee_a[:3])
+        db.session.commit()
+        kinds = [(f["kind"], f["on"]) for f in oversight_findings(compound, TODAY)]
+        assert kinds == [("request_overdue", date(2026, 11, 17)), ("urgent_meeting", date(2026, 11, 18)),
+                         ("decisions_overdue", date(2026, 11, 21))]
+        assert all("GR art 37-39" in f["citations"] for f in oversight_findings(compound, TODAY))
