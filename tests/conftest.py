@@ -47,6 +47,7 @@ def _test_config(database_url: str, upload_dir) -> dict:
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(upload_dir),
         "SERVER_NAME": "localhost",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing for tests only
     }
 
 

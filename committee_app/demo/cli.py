@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from .. import clock
@@ -57,6 +58,7 @@ class DemoContext:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds compounds.")
 def seed_demo(if_empty: bool) -> None:
     """Seed the Shuangbai community demo (invented people) and one account per role."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -9,15 +10,15 @@ from .. import clock
 from ..extensions import db
 
 NOTICE_KINDS = {
-    "roll_notice": "业主名册公示",
-    "group_members": "筹备组/换届小组成员公示",
-    "meeting_notice": "业主大会会议通知",
-    "nomination_notice": "候选人条件和推荐办法公告",
-    "candidate_list": "候选人名单公示",
-    "result_notice": "表决结果公告",
-    "committee_decision": "业委会决定公告",
-    "proposal_decision": "议题答复公告",
-    "other": "公告",
+    "roll_notice": _l("业主名册公示"),
+    "group_members": _l("筹备组/换届小组成员公示"),
+    "meeting_notice": _l("业主大会会议通知"),
+    "nomination_notice": _l("候选人条件和推荐办法公告"),
+    "candidate_list": _l("候选人名单公示"),
+    "result_notice": _l("表决结果公告"),
+    "committee_decision": _l("业委会决定公告"),
+    "proposal_decision": _l("议题答复公告"),
+    "other": _l("公告"),
 }
 
 
