@@ -9,19 +9,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .. import clock
 from ..extensions import db
 
+
+
+def _l(text: str) -> str:
+    """Marks a label for the translation extractor; pages translate it with ``_()`` where
+    shown, while notices and PDFs keep the Chinese text."""
+    return text
+
+
 CHANNEL_LABELS = {
-    "self": "本人自荐",
-    "joint": "业主联名推荐",
-    "party": "社区党组织推荐",
-    "community": "社区（居委会）推荐",
+    "self": _l("本人自荐"),
+    "joint": _l("业主联名推荐"),
+    "party": _l("社区党组织推荐"),
+    "community": _l("社区（居委会）推荐"),
 }
-CHECK_LABELS = {"met": "符合", "not_met": "不符合", "not_applicable": "不适用"}
+CHECK_LABELS = {"met": _l("符合"), "not_met": _l("不符合"), "not_applicable": _l("不适用")}
 STATE_LABELS = {
-    "none": "尚未开始",
-    "collecting": "收集推荐中",
-    "vetting": "资格审查中",
-    "posted": "名单公示中",
-    "final": "名单已确定",
+    "none": _l("尚未开始"),
+    "collecting": _l("收集推荐中"),
+    "vetting": _l("资格审查中"),
+    "posted": _l("名单公示中"),
+    "final": _l("名单已确定"),
 }
 
 

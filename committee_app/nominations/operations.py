@@ -75,12 +75,12 @@ def open_list(compound: Compound, *, seats: int | None, on: date, actor=None) ->
     db.session.add(candidate_list)
     db.session.flush()
     conditions = rule_set.conditions_in_force(settings)
-    lines = [_("本届业主委员会委员名额：%(n)s 名。", n=seats), "", _("候选人条件：")]
+    # Notices are official documents: posted in Chinese whatever the organiser's page language.
+    lines = [f"本届业主委员会委员名额：{seats} 名。", "", "候选人条件："]
     lines += [f"{index}. {condition.text_zh}" for index, condition in enumerate(conditions, 1)]
-    lines += ["", _("推荐方式：本人自荐；业主联名推荐（不少于 %(n)s 名业主联名）；社区党组织推荐；社区（居委会）推荐。",
-                    n=settings["joint_nomination_min_cosigners"])]
-    notice = post_notice(compound, kind="nomination_notice", title=_("%(name)s业主委员会候选人条件和推荐办法",
-                                                                     name=compound.name),
+    lines += ["", f"推荐方式：本人自荐；业主联名推荐（不少于 {settings['joint_nomination_min_cosigners']} 名业主联名）；"
+                  "社区党组织推荐；社区（居委会）推荐。"]
+    notice = post_notice(compound, kind="nomination_notice", title=f"{compound.name}业主委员会候选人条件和推荐办法",
                          posted_on=on, body="\n".join(lines), citations=["GR art 31", "PMR art 16"],
                          source=("candidate_list", candidate_list.id), posted_by=actor)
     candidate_list.nomination_notice_id = notice.id
@@ -167,7 +167,7 @@ def nominate(compound: Compound, *, channel: str, owner_id: int, statement: str,
     db.session.flush()
     # The nominee was picked from the roll: the first national condition is met by construction.
     db.session.add(EligibilityCheck(nomination_id=nomination.id, condition_key="is_owner", status=rules.MET,
-                                    note=_("已与业主名册核对：%(units)s", units=nomination.units_label),
+                                    note=f"已与业主名册核对：{nomination.units_label}",
                                     reviewed_by_id=getattr(entered_by, "id", None)))
     _store_files(nomination, checked_files, entered_by)
     record("nomination.create", nomination, compound_id=compound.id, actor=entered_by, after={
@@ -367,7 +367,7 @@ def close_nominations(compound: Compound, *, on: date, actor=None) -> CandidateL
     if not util.active_nominations(candidate_list):
         raise NominationError(_("还没有任何推荐，不能截止。"))
     complete_procedure_action(compound, "nominations", on=on, actor=actor,
-                              note=_("推荐截止，共 %(n)s 人被推荐。", n=len(util.active_nominations(candidate_list))))
+                              note=f"推荐截止，共 {len(util.active_nominations(candidate_list))} 人被推荐。")
     candidate_list.closed_on = on
     candidate_list.closed_by_id = getattr(actor, "id", None)
     db.session.flush()
@@ -393,7 +393,7 @@ def finish_vetting(compound: Compound, *, on: date, actor=None) -> CandidateList
     if not eligible:
         raise NominationError(_("没有符合条件的候选人，不能结束资格审查。"))
     complete_procedure_action(compound, "vetting", on=on, actor=actor,
-                              note=_("资格审查 %(r)s 轮，%(n)s 人符合条件。", r=len(candidate_list.rounds), n=len(eligible)))
+                              note=f"资格审查 {len(candidate_list.rounds)} 轮，{len(eligible)} 人符合条件。")
     candidate_list.vetted_on = on
     candidate_list.vetted_by_id = getattr(actor, "id", None)
     db.session.flush()
@@ -430,7 +430,7 @@ def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
     candidate_list.objection_ends_on = rules.period_end(on, settings["objection_period_days"])
     db.session.flush()
     notice = post_notice(
-        compound, kind="candidate_list", title=_("%(name)s业主委员会候选人名单公示", name=compound.name),
+        compound, kind="candidate_list", title=f"{compound.name}业主委员会候选人名单公示",
         posted_on=on, body=util.notice_body(compound, candidate_list),
         publicity_days=settings["candidate_publicity_days"], citations=["GR art 31", "SC practice"],
         source=("candidate_list", candidate_list.id), pdf=_list_pdf(compound, candidate_list), posted_by=actor)
@@ -526,8 +526,7 @@ def withdraw(nomination: Nomination, *, reason: str, on: date, actor=None) -> No
                   "list_state": candidate_list.state})
     if candidate_list.notice_id is not None:
         compound = db.session.get(Compound, nomination.compound_id)
-        _repost(compound, candidate_list, _("候选人%(name)s退出：%(reason)s", name=nomination.nominee_name,
-                                            reason=reason), on, actor)
+        _repost(compound, candidate_list, f"候选人{nomination.nominee_name}退出：{reason}", on, actor)
     return nomination
 
 
@@ -542,7 +541,7 @@ def finalise(compound: Compound, *, on: date, actor=None) -> CandidateList:
         raise NominationError(_("还有 %(n)s 条异议未答复，不能确定名单。", n=len(unanswered)))
     if not util.candidates(candidate_list, util.conditions(compound)):
         raise NominationError(_("名单上没有候选人，不能确定。"))
-    complete_procedure_action(compound, "candidate_list", on=on, actor=actor, note=_("候选人名单已确定。"))
+    complete_procedure_action(compound, "candidate_list", on=on, actor=actor, note="候选人名单已确定。")
     candidate_list.finalised_on = on
     candidate_list.finalised_at = clock.utcnow()
     candidate_list.finalised_by_id = getattr(actor, "id", None)
