@@ -3,11 +3,17 @@ ORDER = 30
 
 
 def init_app(app):
-    from ..features import CompoundPanel, hooks
+    from flask_babel import lazy_gettext as _l
+
+    from ..features import CompoundPanel, NavItem, hooks
+    from ..policy import Ability, can
     from . import models, views  # noqa: F401
     from .seed import seed_demo
 
     app.register_blueprint(views.bp)
+    hooks(app).nav.append(NavItem(_l("候选人"), "nominations.my_candidates",
+                                  lambda user: can(user, Ability.VOTE), order=40))
+    hooks(app).landing.setdefault("owner", "nominations.my_candidates")
     hooks(app).compound_panels.append(CompoundPanel("nominations/_panel.html", panel_context, order=30))
     hooks(app).seeders.append((30, "nominations", seed_demo))
 

@@ -18,7 +18,7 @@ def seed_demo(ctx) -> None:
     if state != "none":
         return
     _rule_set, settings = util.rules_of(compound)
-    opened_on = ctx.today - timedelta(days=6)
+    opened_on = ctx.today - timedelta(days=4)  # after the roll notice (procedures seeds it 5 days ago)
     operations.open_list(compound, seats=settings["committee_seats_default"], on=opened_on, actor=organiser)
 
     owner_voter_key = next((g.voter_key for g in owner_user.grants if g.compound_id == compound.id), None)

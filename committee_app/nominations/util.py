@@ -12,7 +12,7 @@ from ..extensions import db
 from ..registry.models import Compound, Owner, Unit, Voter
 from ..rules import get_rule_set
 from . import rules
-from .models import CHANNEL_LABELS, CHECK_LABELS, CandidateList, Nomination, Objection
+from .models import CHANNEL_LABELS, CHECK_LABELS, CandidateList, EligibilityCheck, Nomination, Objection, VettingRound
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,15 @@ def candidate_list_state(compound: Compound) -> str:
 def current_list(compound: Compound) -> CandidateList | None:
     return db.session.scalar(
         select(CandidateList).where(CandidateList.compound_id == compound.id)
-        .options(selectinload(CandidateList.nominations).selectinload(Nomination.checks),
+        .options(selectinload(CandidateList.nominations).selectinload(Nomination.checks)
+                 .selectinload(EligibilityCheck.reviewed_by),
                  selectinload(CandidateList.nominations).selectinload(Nomination.cosigners),
                  selectinload(CandidateList.nominations).selectinload(Nomination.documents),
-                 selectinload(CandidateList.rounds),
-                 selectinload(CandidateList.objections))
+                 selectinload(CandidateList.nominations).selectinload(Nomination.entered_by),
+                 selectinload(CandidateList.rounds).selectinload(VettingRound.recorded_by),
+                 selectinload(CandidateList.objections).selectinload(Objection.voter),
+                 selectinload(CandidateList.objections).selectinload(Objection.nomination),
+                 selectinload(CandidateList.objections).selectinload(Objection.answered_by))
         .order_by(CandidateList.id.desc()).limit(1))
 
 

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
+from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, owner_voter
+from ..registry.models import Compound
 from ..web.views import flash_errors
 from . import operations, util
 from .forms import (
@@ -281,6 +282,16 @@ def list_pdf(code: str):
 
 
 # --------------------------------------------------------------------------- owners' pages
+
+
+@bp.get("/candidates")
+def my_candidates():
+    """An owner's way in (navigation, landing page): the candidates page of their compound."""
+    authorize(Ability.VOTE)
+    compound = db.session.scalars(compounds_where(current_user, Ability.VOTE).order_by(Compound.name)).first()
+    if compound is None:
+        abort(403)
+    return redirect(url_for("nominations.candidates", code=compound.code))
 
 
 @bp.get("/compounds/<code>/candidates")

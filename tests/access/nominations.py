@@ -37,6 +37,7 @@ ROUTES = [
           allowed=READERS_OF_A, ok=(404,)),
     Route("nominations.list_pdf", lambda w: f"{_base(w)}/nominations/list.pdf", allowed=READERS_OF_A),
     Route("nominations.candidates", lambda w: f"{_base(w)}/candidates", allowed=READERS_OF_A + ("owner",)),
+    Route("nominations.my_candidates", lambda w: "/candidates", allowed=("owner", "other_owner"), ok=(302,)),
     Route("nominations.self_nominate", lambda w: f"{_base(w)}/candidates/nominate", allowed=("owner",)),
     # POSTs with an empty form: refused with a flashed message (302) or the form again (400), nothing written.
     Route("nominations.open_list", lambda w: f"{_base(w)}/nominations/open", method="POST", allowed=MANAGERS,

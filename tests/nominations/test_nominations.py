@@ -542,3 +542,46 @@ def test_the_demo_seeder_collects_nominations_for_zhongtie(app, runner):
         assert {n.channel for n in candidate_list.nominations} == {"self", "joint", "party", "community"}
         conditions = util.conditions(compound)
         assert sum(util.decision(n, conditions).is_eligible for n in candidate_list.nominations) == 1
+
+
+def test_the_organisers_page_needs_the_same_queries_however_many_nominations(app, client, login_as, posted,
+                                                                            compound_a, users, person):
+    from sqlalchemy import event
+
+    def queries_for(url):
+        with app.app_context():
+            statements = []
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert client.get(url).status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    login_as("owner")
+    lodge(client, "第一条")
+    login_as("organiser")
+    before = queries_for("/compounds/A/nominations")
+    with app.app_context():
+        candidate_list = util.current_list(compound_a())
+        candidate_list.posted_on = candidate_list.objection_ends_on = candidate_list.notice_id = None
+        candidate_list.closed_on = candidate_list.vetted_on = None
+        db.session.commit()
+        vet_all(nominate(compound_a, users, person, "李四", channel="joint",
+                         cosigner_owner_ids=[person("钱堃"), person("赵喆")]), users)
+        candidate_list = util.current_list(compound_a())
+        candidate_list.closed_on = candidate_list.vetted_on = candidate_list.posted_on = TODAY
+        candidate_list.objection_ends_on = TODAY
+        db.session.commit()
+    login_as("owner")
+    lodge(client, "第二条")
+    login_as("organiser")
+    assert queries_for("/compounds/A/nominations") == before
+
+
+def test_an_owner_lands_on_their_compounds_candidates(app, client, login_as, collecting):
+    login_as("owner")
+    assert client.get("/candidates").headers["Location"].endswith("/compounds/A/candidates")
+    assert client.get("/").headers["Location"].endswith("/candidates")
+    assert "我要自荐" in client.get("/compounds/A/candidates").get_data(as_text=True)
