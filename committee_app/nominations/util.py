@@ -127,15 +127,19 @@ def person_choices(compound: Compound) -> list[tuple[int, str]]:
     return [(p["id"], f"{p['units']} {p['name']}") for p in roll_people(compound)]
 
 
-def composition(compound: Compound, candidate_list: CandidateList) -> rules.Composition:
-    conditions_ = conditions(compound)
+def listed(candidate_list: CandidateList, conditions_) -> list[Nomination]:
+    """Who the list shows: the eligible candidates once vetting has ended, before that every
+    nomination still in the running (not withdrawn, not found ineligible)."""
     if candidate_list.vetted_on:
-        listed = candidates(candidate_list, conditions_)
-    else:  # before vetting ends: every nomination still in the running
-        listed = [n for n in active_nominations(candidate_list) if decision(n, conditions_).state != "ineligible"]
+        return candidates(candidate_list, conditions_)
+    return [n for n in active_nominations(candidate_list) if decision(n, conditions_).state != "ineligible"]
+
+
+def composition(compound: Compound, candidate_list: CandidateList) -> rules.Composition:
+    listed_ = listed(candidate_list, conditions(compound))
     _rule_set, settings = rules_of(compound)
     guideline = settings.get("party_member_share_guideline")
-    return rules.composition(candidate_list.seats, len(listed), sum(1 for n in listed if n.is_party_member),
+    return rules.composition(candidate_list.seats, len(listed_), sum(1 for n in listed_ if n.is_party_member),
                              guideline if isinstance(guideline, Fraction) else None)
 
 
@@ -160,18 +164,19 @@ def notice_body(compound: Compound, candidate_list: CandidateList) -> str:
 def candidate_list_context(compound: Compound, candidate_list: CandidateList) -> dict:
     """Plain values for ``pdf/candidate_list.html``."""
     conditions_ = conditions(compound)
-    listed = candidates(candidate_list, conditions_)
+    shown = listed(candidate_list, conditions_)
     comp = composition(compound, candidate_list)
     rows = [{
         "name": n.nominee_name, "units": n.units_label, "channel": CHANNEL_LABELS.get(n.channel, n.channel),
         "recommended_by": n.recommended_by or "", "is_party_member": n.is_party_member,
         "statement": n.statement, "biography": n.biography,
         "cosigners": len(n.cosigners),
-    } for n in listed]
+    } for n in shown]
     withdrawn = [{"name": n.nominee_name, "reason": n.withdrawn_reason or "", "on": n.withdrawn_on.isoformat()}
                  for n in candidate_list.nominations if n.is_withdrawn]
     return {
-        "title": "业主委员会候选人名单公示",
+        "title": "业主委员会候选人名单公示" if candidate_list.vetted_on else "业主委员会候选人名单（草稿，资格审查未结束）",
+        "is_draft": not candidate_list.vetted_on,
         "compound_name": compound.name,
         "generated_on": clock.today().isoformat(),
         "issuer": f"{compound.name}换届小组",
