@@ -585,3 +585,52 @@ def test_an_owner_lands_on_their_compounds_candidates(app, client, login_as, col
     assert client.get("/candidates").headers["Location"].endswith("/compounds/A/candidates")
     assert client.get("/").headers["Location"].endswith("/candidates")
     assert "我要自荐" in client.get("/compounds/A/candidates").get_data(as_text=True)
+
+
+def test_the_whole_story_through_the_ui(app, client, login_as, compound_a, person, frozen_clock):
+    """Open nominations, nominate through every channel, vet, post, answer an objection, finalise."""
+    frozen_clock(NOON)
+    with app.app_context():
+        ids = {name: person(name) for name in ("张三", "李四", "赵喆", "钱堃")}
+        conditions = util.conditions(compound_a())
+    login_as("organiser")
+    client.post("/compounds/A/nominations/open", data={"seats": "5"})
+    login_as("owner")
+    assert client.post("/compounds/A/candidates/nominate", data={
+        "owner_id": str(ids["赵喆"]), "statement": "自荐"}).status_code == 302
+    login_as("organiser")
+    for data in ({"channel": "joint", "owner_id": ids["李四"], "cosigner_ids": [ids["张三"], ids["钱堃"]]},
+                 {"channel": "party", "owner_id": ids["张三"], "recommended_by": "社区党委", "is_party_member": "y"},
+                 {"channel": "community", "owner_id": ids["钱堃"], "recommended_by": "居委会"}):
+        assert client.post("/compounds/A/nominations/new", data={**data, "statement": "推荐"}).status_code == 302
+    with app.app_context():
+        nominations = {n.nominee_name: n.id for n in db.session.scalars(db.select(Nomination))}
+    assert len(nominations) == 4
+    client.post("/compounds/A/nominations/close")
+    client.post("/compounds/A/nominations/rounds", data={"vetted_on": "2026-11-26", "reviewers": "换届小组"})
+    client.post("/compounds/A/nominations/rounds", data={"vetted_on": "2026-11-26", "reviewers": "社区、派出所"})
+    for name, nomination_id in nominations.items():
+        data = {f"status_{c.key}": "met" for c in conditions}
+        if name == "钱堃":
+            data.update(status_no_criminal_record="not_met", note_no_criminal_record="派出所回函")
+        client.post(f"/compounds/A/nominations/{nomination_id}/checks", data=data)
+    client.post("/compounds/A/nominations/vetted")
+    client.post("/compounds/A/nominations/post")
+    assert "名单公示中" in client.get("/compounds/A/nominations").get_data(as_text=True)
+    login_as("owner")
+    lodge(client, "李四长期不在小区居住", nominations["李四"])
+    login_as("organiser")
+    with app.app_context():
+        objection_id = db.session.scalar(db.select(Objection.id))
+    client.post(f"/compounds/A/nominations/objections/{objection_id}/answer",
+                data={"outcome": "dismissed", "answer": "经核实李四常住本小区"})
+    frozen_clock(NOON + timedelta(days=7))
+    client.post("/compounds/A/nominations/finalise")
+    with app.app_context():
+        assert util.candidate_list_state(compound_a()) == "final"
+        assert sorted(c.name for c in util.finalised_candidates(compound_a())) == ["张三", "李四", "赵喆"]
+        actions = [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.seq))]
+        for action in ("candidate_list.open", "nomination.create", "candidate_list.close", "nomination.vet",
+                       "candidate_list.vetting_round", "candidate_list.vetted", "candidate_list.post",
+                       "candidate_list.objection", "candidate_list.objection_answer", "candidate_list.finalise"):
+            assert action in actions, action
