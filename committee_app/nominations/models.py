@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -80,6 +80,9 @@ class Nomination(db.Model):
     """A nominee (an owner on the roll) put forward through one channel."""
 
     __tablename__ = "nomination"
+    # One standing nomination per voter and list, kept by the database too.
+    __table_args__ = (Index("uq_nomination_active_voter", "candidate_list_id", "voter_id", unique=True,
+                            sqlite_where=text("withdrawn_on IS NULL"), postgresql_where=text("withdrawn_on IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_list_id: Mapped[int] = mapped_column(ForeignKey("candidate_list.id"), index=True)

@@ -634,3 +634,20 @@ def test_the_whole_story_through_the_ui(app, client, login_as, compound_a, perso
                        "candidate_list.vetting_round", "candidate_list.vetted", "candidate_list.post",
                        "candidate_list.objection", "candidate_list.objection_answer", "candidate_list.finalise"):
             assert action in actions, action
+
+
+def test_the_database_keeps_one_standing_nomination_per_voter(app, collecting, compound_a, users, person):
+    from sqlalchemy.exc import IntegrityError
+    with app.app_context():
+        first = nominate(compound_a, users, person, "李四")
+        db.session.commit()
+        twin = Nomination(candidate_list_id=first.candidate_list_id, compound_id=first.compound_id,
+                          voter_id=first.voter_id, nominee_name="王芳", channel="self")
+        db.session.add(twin)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        operations.withdraw(db.session.get(Nomination, first.id), reason="本人放弃", on=TODAY)
+        again = nominate(compound_a, users, person, "王芳")
+        db.session.commit()
+        assert again.voter_id == first.voter_id
