@@ -72,13 +72,20 @@ class ChainReport:
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
     """Walk the chain in order and name the first entry whose link does not hold."""
+    result = db.session.execute(
+        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
+    )
+    try:
+        return _walk(result.scalars())
+    finally:
+        result.close()
+
+
+def _walk(entries) -> ChainReport:
     prev_hash = GENESIS_HASH
     expected_seq = 1
     count = 0
-    stream = db.session.execute(
-        select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch_size)
-    ).scalars()
-    for entry in stream:
+    for entry in entries:
         count += 1
         if entry.seq != expected_seq:
             return ChainReport(count, entry.seq, f"expected entry #{expected_seq}, found #{entry.seq} (an entry is missing)")

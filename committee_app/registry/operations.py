@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import record
@@ -115,63 +115,70 @@ def import_roll(compound: Compound, filename: str, data: bytes, *, imported_by=N
     before = roll_summary(compound)
 
     session = db.session
-    buildings = {b.name: b for b in session.scalars(select(Building).where(Building.compound_id == compound.id))}
-    voters = {v.key: v for v in session.scalars(select(Voter).where(Voter.compound_id == compound.id))}
-    units = {(u.building_id, u.number): u for u in session.scalars(select(Unit).where(Unit.compound_id == compound.id))}
-    owners_by_voter: dict[int, list[Owner]] = {}
-    for owner in session.scalars(select(Owner).where(Owner.compound_id == compound.id)):
-        owners_by_voter.setdefault(owner.voter_id, []).append(owner)
+    buildings = {b.name: b.id for b in session.scalars(select(Building).where(Building.compound_id == compound.id))}
+    voter_ids = {key: voter_id for key, voter_id in
+                 session.execute(select(Voter.key, Voter.id).where(Voter.compound_id == compound.id))}
+    unit_ids = {(building_id, number): unit_id for unit_id, building_id, number in session.execute(
+        select(Unit.id, Unit.building_id, Unit.number).where(Unit.compound_id == compound.id))}
+    owner_names: dict[int, list[str]] = {}
+    for voter_id, name in session.execute(
+            select(Owner.voter_id, Owner.name).where(Owner.compound_id == compound.id).order_by(Owner.id)):
+        owner_names.setdefault(voter_id, []).append(name)
 
-    for row in result.rows:
-        if row.building not in buildings:
-            buildings[row.building] = Building(compound_id=compound.id, name=row.building)
-            session.add(buildings[row.building])
-    session.flush()
+    new_buildings = sorted({row.building for row in result.rows} - buildings.keys())
+    if new_buildings:
+        session.execute(insert(Building), [{"compound_id": compound.id, "name": name} for name in new_buildings])
+        buildings = {name: building_id for name, building_id in
+                     session.execute(select(Building.name, Building.id).where(Building.compound_id == compound.id))}
 
     rows_by_number = {row.row_number: row for row in result.rows}
-    kept_voter_keys: set[str] = set()
+
+    def voter_values(draft) -> dict:
+        phones = [rows_by_number[n].phone for n in draft.row_numbers if rows_by_number[n].phone]
+        return {"kind": draft.kind, "display_name": draft.display_name[:255], "unit_count": draft.unit_count,
+                "area": draft.area, "parking_area": draft.parking_area, "phone": phones[0] if phones else None}
+
+    new_keys = {d.key for d in drafts} - voter_ids.keys()
+    new_drafts = [d for d in drafts if d.key in new_keys]
+    if new_drafts:
+        session.execute(insert(Voter),
+                        [{"compound_id": compound.id, "key": d.key, **voter_values(d)} for d in new_drafts])
+        voter_ids = {key: voter_id for key, voter_id in
+                     session.execute(select(Voter.key, Voter.id).where(Voter.compound_id == compound.id))}
+    kept = [d for d in drafts if d.key not in new_keys]
+    if kept:
+        session.execute(update(Voter), [{"id": voter_ids[d.key], **voter_values(d)} for d in kept])
+    renamed = [d for d in kept if owner_names.get(voter_ids[d.key], []) != list(d.owner_names)]
+    if renamed:
+        session.execute(delete(Owner).where(Owner.voter_id.in_([voter_ids[d.key] for d in renamed])))
+    owners = [{"compound_id": compound.id, "voter_id": voter_ids[d.key], "name": name}
+              for d in new_drafts + renamed for name in d.owner_names]
+    if owners:
+        session.execute(insert(Owner), owners)
+
+    unit_inserts, unit_updates = [], []
     kept_unit_keys: set[tuple[int, str]] = set()
     for draft in drafts:
-        kept_voter_keys.add(draft.key)
-        voter = voters.get(draft.key)
-        if voter is None:
-            voter = Voter(compound_id=compound.id, key=draft.key)
-            session.add(voter)
-            voters[draft.key] = voter
-        voter.kind = draft.kind
-        voter.display_name = draft.display_name
-        voter.unit_count = draft.unit_count
-        voter.area = draft.area
-        voter.parking_area = draft.parking_area
-        phones = [rows_by_number[n].phone for n in draft.row_numbers if rows_by_number[n].phone]
-        voter.phone = phones[0] if phones else None
-        existing_names = [o.name for o in owners_by_voter.get(voter.id, [])] if voter.id else []
-        if existing_names != list(draft.owner_names):
-            voter.owners = [Owner(compound_id=compound.id, name=name) for name in draft.owner_names]
-    session.flush()
-
-    for draft in drafts:
-        voter_id = voters[draft.key].id
         for number in draft.row_numbers:
             row = rows_by_number[number]
-            building = buildings[row.building]
-            unit = units.get((building.id, row.unit))
-            if unit is None:
-                unit = Unit(compound_id=compound.id, building_id=building.id, number=row.unit)
-                session.add(unit)
-                units[(building.id, row.unit)] = unit
-            kept_unit_keys.add((building.id, row.unit))
-            unit.sort_key = _sort_key(row.building, row.unit)
-            unit.area = row.area
-            unit.is_sold = row.is_sold
-            unit.is_parking = row.is_parking
-            unit.voter_id = voter_id
-    session.flush()
+            key = (buildings[row.building], row.unit)
+            kept_unit_keys.add(key)
+            values = {"sort_key": _sort_key(row.building, row.unit), "area": row.area, "is_sold": row.is_sold,
+                      "is_parking": row.is_parking, "voter_id": voter_ids[draft.key]}
+            if key in unit_ids:
+                unit_updates.append({"id": unit_ids[key], **values})
+            else:
+                unit_inserts.append({"compound_id": compound.id, "building_id": key[0], "number": row.unit, **values})
+    if unit_inserts:
+        session.execute(insert(Unit), unit_inserts)
+    if unit_updates:
+        session.execute(update(Unit), unit_updates)
 
-    gone_units = [u.id for key, u in units.items() if key not in kept_unit_keys]
+    gone_units = [unit_id for key, unit_id in unit_ids.items() if key not in kept_unit_keys]
     if gone_units:
         session.execute(delete(Unit).where(Unit.id.in_(gone_units)))
-    gone_voters = [v.id for key, v in voters.items() if key not in kept_voter_keys]
+    kept_voter_keys = {d.key for d in drafts}
+    gone_voters = [voter_id for key, voter_id in voter_ids.items() if key not in kept_voter_keys]
     if gone_voters:
         session.execute(delete(Owner).where(Owner.voter_id.in_(gone_voters)))
         try:
@@ -180,10 +187,10 @@ def import_roll(compound: Compound, filename: str, data: bytes, *, imported_by=N
         except IntegrityError:
             raise RegistryError(_("新名册删去了已被提名、表决等记录引用的表决权人，未导入。请保留这些业主或先处理相关记录。"))
     used = {building_id for building_id, _number in kept_unit_keys}
-    gone_buildings = [b.id for b in buildings.values() if b.id not in used]
+    gone_buildings = [building_id for building_id in buildings.values() if building_id not in used]
     if gone_buildings:
         session.execute(delete(Building).where(Building.id.in_(gone_buildings)))
-    session.flush()
+    session.expire_all()
 
     after = roll_summary(compound)
     roll_import = RollImport(compound_id=compound.id, filename=filename[:255], units=after.units,

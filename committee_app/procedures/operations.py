@@ -1,0 +1,538 @@
+"""Running procedures: start, anchors, step transitions, sign-off, settings overrides.
+
+Operations fill models, flush and write the audit log; they never commit. A refused
+operation raises :class:`ProcedureError` with a message fit to show (Chinese, with the
+rule's citation) and changes nothing (the view rolls back).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import clock
+from ..audit.operations import record
+from ..extensions import db
+from ..rules import check_date, get_rule_set
+from . import util
+from .models import (
+    ANCHOR_FIELDS,
+    DONE,
+    OPEN_STATES,
+    PENDING,
+    PROCEDURE_KINDS,
+    SUBMITTED,
+    Procedure,
+    ProcedureStep,
+    StepDocument,
+    StepStateError,
+)
+
+
+class ProcedureError(ValueError):
+    """A refused procedure operation; ``str(error)`` is the message for the user."""
+
+    def __init__(self, message: str, citations: Iterable[str] = ()):
+        super().__init__(message)
+        self.citations = tuple(citations)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _actor_id(actor) -> int | None:
+    return getattr(actor, "id", None)
+
+
+def _step_snapshot(step: ProcedureStep) -> dict:
+    return {"key": step.key, "state": step.state, "done_on": step.done_on, "note": step.note,
+            "waived_reason": step.waived_reason, "returned_reason": step.returned_reason}
+
+
+def _rule(step: ProcedureStep):
+    rules = util.procedure_rules(step.procedure)
+    if step.key not in rules:
+        raise ProcedureError(_("规则集中已没有步骤 %(key)s。", key=step.key))
+    return rules[step.key]
+
+
+def _require_active(procedure: Procedure) -> None:
+    if not procedure.is_active:
+        raise ProcedureError(_("该程序已结束，不能再修改。"))
+
+
+def _check_prerequisites(step: ProcedureStep, rule) -> None:
+    rules = util.procedure_rules(step.procedure)
+    by_key = {other.key: other for other in step.procedure.steps}
+    missing = [rules[key].title_zh for key in rule.prerequisites
+               if key in by_key and key in rules and not by_key[key].is_settled]
+    if missing:
+        raise ProcedureError(
+            _("须先完成前置步骤：%(steps)s（已完成或已豁免，需街道签核的须已签核）。", steps="；".join(missing)),
+            rule.citations)
+
+
+def _check_legal_date(step: ProcedureStep, rule, on: date, anchors: dict, settings: dict) -> None:
+    """Refuse ``on`` when it breaks a legal minimum of the step's deadline rule."""
+    if rule.deadline is None:
+        return
+    violation = check_date(rule.deadline, on, anchors, settings)
+    if violation is not None and util.is_refusal(rule.deadline, on, anchors, violation):
+        citations = util.deadline_citations(rule)
+        raise ProcedureError(
+            _("“%(step)s”的日期不合法：%(reason)s", step=rule.title_zh,
+              reason=util.violation_text(violation, citations)),
+            citations)
+
+
+def _check_not_future(on: date) -> None:
+    if on > clock.today():
+        raise ProcedureError(_("完成日期 %(on)s 晚于今天，不能记录尚未发生的事。", on=on.isoformat()))
+
+
+def _close_if_finished(procedure: Procedure, actor) -> None:
+    if procedure.is_active and all(step.is_settled for step in procedure.steps):
+        procedure.status = "completed"
+        procedure.closed_at = clock.utcnow()
+        db.session.flush()
+        record("procedure.complete", procedure, compound_id=procedure.compound_id, actor=actor,
+               after={"status": "completed"})
+
+
+# --------------------------------------------------------------------------- procedures
+
+
+def start_procedure(compound, kind: str, *, actor=None, on: date | None = None, **anchors) -> Procedure:
+    """Start a formation or re-election for ``compound`` with every step of its rule set pending."""
+    if kind not in PROCEDURE_KINDS:
+        raise ProcedureError(_("未知的程序类型：%(kind)s", kind=kind))
+    unknown = sorted(set(anchors) - set(ANCHOR_FIELDS))
+    if unknown:
+        raise ProcedureError(_("未知的关键日期：%(name)s", name=unknown[0]))
+    if util.active_procedure(compound) is not None:
+        raise ProcedureError(_("该小区已有进行中的程序，须先结束才能开始新的程序。"))
+    rule_set = get_rule_set(compound.rule_set)
+    procedure = Procedure(compound_id=compound.id, kind=kind, rule_set=rule_set.key, status="active",
+                          started_on=on or clock.today(), started_by_id=_actor_id(actor),
+                          **{name: anchors.get(name) for name in ANCHOR_FIELDS})
+    for position, rule in enumerate(rule_set.procedure(kind)):
+        procedure.steps.append(ProcedureStep(key=rule.key, position=position, state=PENDING))
+    db.session.add(procedure)
+    db.session.flush()
+    record("procedure.start", procedure, compound_id=compound.id, actor=actor,
+           after={"kind": kind, "rule_set": rule_set.key, "anchors": procedure.anchors()})
+    return procedure
+
+
+def abandon_procedure(procedure: Procedure, reason: str, *, actor=None) -> None:
+    _require_active(procedure)
+    if not reason or not reason.strip():
+        raise ProcedureError(_("终止程序须写明理由。"))
+    procedure.status = "abandoned"
+    procedure.closed_at = clock.utcnow()
+    procedure.closed_reason = reason.strip()
+    db.session.flush()
+    record("procedure.abandon", procedure, compound_id=procedure.compound_id, actor=actor,
+           after={"status": "abandoned", "reason": procedure.closed_reason})
+
+
+def set_anchors(procedure: Procedure, *, actor=None, **anchors: date | None) -> dict[str, tuple]:
+    """Change anchor dates; due dates follow (they are derived). Returns {name: (old, new)}.
+
+    Refused when a step already completed would then break a legal minimum (e.g. moving the
+    meeting to 10 days after the meeting notice was posted).
+    """
+    _require_active(procedure)
+    unknown = sorted(set(anchors) - set(ANCHOR_FIELDS))
+    if unknown:
+        raise ProcedureError(_("未知的关键日期：%(name)s", name=unknown[0]))
+    changes = {name: (getattr(procedure, name), value) for name, value in anchors.items()
+               if getattr(procedure, name) != value}
+    if not changes:
+        return {}
+    new_anchors = {**procedure.anchors(), **anchors}
+    settings = util.effective_settings(procedure.compound)
+    rules = util.procedure_rules(procedure)
+    refusals: list[ProcedureError] = []
+    for step in procedure.steps:
+        if step.done_on is None or step.state in OPEN_STATES or step.key not in rules:
+            continue
+        try:
+            _check_legal_date(step, rules[step.key], step.done_on, new_anchors, settings)
+        except ProcedureError as refused:
+            refusals.append(refused)
+    if refusals:
+        raise ProcedureError(
+            _("不能这样修改日期，已完成的步骤将不合法：%(reasons)s", reasons=" ".join(str(r) for r in refusals)),
+            tuple(dict.fromkeys(c for r in refusals for c in r.citations)))
+    for name, (_old, new) in changes.items():
+        setattr(procedure, name, new)
+    db.session.flush()
+    record("procedure.anchors", procedure, compound_id=procedure.compound_id, actor=actor,
+           before={name: old for name, (old, _new) in changes.items()},
+           after={name: new for name, (_old, new) in changes.items()})
+    return changes
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def start_step(step: ProcedureStep, *, actor=None, on: date | None = None) -> None:
+    _require_active(step.procedure)
+    before = _step_snapshot(step)
+    try:
+        step.start(on or clock.today())
+    except StepStateError:
+        raise ProcedureError(_("该步骤不是待办状态，不能开始。")) from None
+    db.session.flush()
+    record("procedure.step.start", step, compound_id=step.procedure.compound_id, actor=actor,
+           before=before, after=_step_snapshot(step))
+
+
+def complete_step(step: ProcedureStep, *, on: date, actor=None, note: str | None = None,
+                  documents: Iterable[tuple[str, bytes]] = ()) -> ProcedureStep:
+    """Record that ``step`` happened on ``on``.
+
+    Gates: the procedure is active; the step is pending or in progress; its prerequisites
+    are done or waived; ``on`` is not in the future and breaks no legal minimum of its
+    deadline rule (a late completion of a time limit is recorded and marked late). A step
+    the street office signs off becomes ``submitted`` and counts as done once signed off.
+    ``documents`` are ``(filename, bytes)`` pairs, PDF/JPEG/PNG.
+    """
+    procedure = step.procedure
+    _require_active(procedure)
+    rule = _rule(step)
+    if step.state not in OPEN_STATES:
+        raise ProcedureError(_("“%(step)s”已完成或已豁免，不能再次完成。", step=rule.title_zh))
+    _check_not_future(on)
+    _check_prerequisites(step, rule)
+    settings = util.effective_settings(procedure.compound)
+    _check_legal_date(step, rule, on, procedure.anchors(), settings)
+    before = _step_snapshot(step)
+    step.complete(on, needs_signoff=rule.street_signoff, by_id=_actor_id(actor))
+    if note is not None:
+        step.note = note.strip() or None
+    for filename, data in documents:
+        add_document(step, filename, data, actor=actor, audit=False)
+    db.session.flush()
+    record("procedure.step.complete", step, compound_id=procedure.compound_id, actor=actor,
+           before=before, after={**_step_snapshot(step), "documents": [d.filename for d in step.documents]})
+    _close_if_finished(procedure, actor)
+    return step
+
+
+def waive_step(step: ProcedureStep, reason: str, *, actor=None) -> None:
+    _require_active(step.procedure)
+    if not reason or not reason.strip():
+        raise ProcedureError(_("豁免步骤须写明理由。"))
+    before = _step_snapshot(step)
+    try:
+        step.waive(reason)
+    except StepStateError:
+        raise ProcedureError(_("只有未完成的步骤可以豁免。")) from None
+    db.session.flush()
+    record("procedure.step.waive", step, compound_id=step.procedure.compound_id, actor=actor,
+           before=before, after=_step_snapshot(step))
+    _close_if_finished(step.procedure, actor)
+
+
+def sign_off_step(step: ProcedureStep, officer) -> None:
+    """The street officer confirms a submitted step; it now counts as done."""
+    _require_active(step.procedure)
+    before = _step_snapshot(step)
+    try:
+        step.sign_off(_actor_id(officer))
+    except StepStateError:
+        raise ProcedureError(_("只有已提交、等待签核的步骤可以签核。")) from None
+    db.session.flush()
+    record("procedure.step.sign_off", step, compound_id=step.procedure.compound_id, actor=officer,
+           before=before, after=_step_snapshot(step))
+    _close_if_finished(step.procedure, officer)
+
+
+def return_step(step: ProcedureStep, officer, reason: str) -> None:
+    """The street officer orders a correction (PMR art 19): the step goes back to the organiser."""
+    _require_active(step.procedure)
+    if not reason or not reason.strip():
+        raise ProcedureError(_("退回须写明理由（责令改正的内容）。"))
+    before = _step_snapshot(step)
+    try:
+        step.return_for_correction(reason, _actor_id(officer))
+    except StepStateError:
+        raise ProcedureError(_("只有已提交、等待签核的步骤可以退回。")) from None
+    db.session.flush()
+    record("procedure.step.return", step, compound_id=step.procedure.compound_id, actor=officer,
+           before=before, after=_step_snapshot(step))
+
+
+def complete_action(compound, action: str, *, on: date, actor=None, note: str | None = None,
+                    documents: Iterable[tuple[str, bytes]] = ()) -> ProcedureStep | None:
+    """Complete the active procedure's step that the feature ``action`` completes.
+
+    Returns None when the compound has no active procedure or its procedure has no such step.
+    Raises :class:`ProcedureError` (message with citation) when a gate refuses: prerequisites
+    not done, a date breaking a legal minimum, the step already completed. The ``vote`` action
+    also sets the election date when it is not yet recorded. ``documents``: (filename, bytes).
+    """
+    procedure = util.active_procedure(compound)
+    if procedure is None:
+        return None
+    rules = util.procedure_rules(procedure)
+    candidates = [step for step in procedure.steps if step.key in rules and rules[step.key].action == action]
+    if not candidates:
+        return None
+    step = next((s for s in candidates if s.state in OPEN_STATES), candidates[0])
+    rule = rules[step.key]
+    if action == "meeting_notice" and procedure.meeting_on is None:
+        raise ProcedureError(_("须先确定业主大会会议日期，才能发出会议通知（依据：%(citations)s）。",
+                               citations="、".join(util.deadline_citations(rule))), util.deadline_citations(rule))
+    if action == "vote" and procedure.election_on is None:
+        set_anchors(procedure, actor=actor, election_on=on)
+    return complete_step(step, on=on, actor=actor, note=note, documents=documents)
+
+
+# --------------------------------------------------------------------------- documents
+
+MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_type(data: bytes) -> str | None:
+    for magic, content_type in MAGIC:
+        if data.startswith(magic):
+            return content_type
+    return None
+
+
+def upload_folder() -> Path:
+    folder = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
+    return folder / "procedures"
+
+
+def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None, audit: bool = True) -> StepDocument:
+    """Attach a PDF, JPEG or PNG (checked by its first bytes and size) to ``step``."""
+    limit = current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    name = os.path.basename((filename or "").replace("\\", "/")).strip() or "document"
+    if not data:
+        raise ProcedureError(_("文件“%(name)s”是空的。", name=name))
+    if len(data) > limit:
+        raise ProcedureError(_("文件“%(name)s”超过 %(mb)s MB 的上限。", name=name, mb=limit // (1024 * 1024)))
+    content_type = sniff_type(data)
+    if content_type is None:
+        raise ProcedureError(_("文件“%(name)s”不是 PDF、JPEG 或 PNG 文件。", name=name))
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = uuid.uuid4().hex + {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[content_type]
+    (folder / stored_name).write_bytes(data)
+    document = StepDocument(step=step, filename=name[:255], stored_name=stored_name, content_type=content_type,
+                            size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=_actor_id(actor))
+    db.session.add(document)
+    db.session.flush()
+    if audit:
+        record("procedure.step.document", step, compound_id=step.procedure.compound_id, actor=actor,
+               after={"filename": document.filename, "sha256": document.sha256, "size": document.size})
+    return document
+
+
+def document_path(document: StepDocument) -> Path:
+    return upload_folder() / document.stored_name
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def overridable(setting) -> bool:
+    """Settings a compound may override: those to be confirmed locally, and per-compound ones."""
+    return setting.unconfirmed or setting.per_compound
+
+
+def update_settings(compound, values: dict, *, actor=None) -> dict:
+    """Set the compound's overrides for the settings in ``values`` (raw form values).
+
+    A value equal to the rule set's default removes the override. Validated with
+    ``RuleSet.effective_settings``; refused as a whole on any bad value. Returns
+    {key: (old effective, new effective)} of what changed; each change audited.
+    """
+    rule_set = get_rule_set(compound.rule_set)
+    defaults = rule_set.default_settings()
+    overrides = dict(compound.setting_overrides or {})
+    for key, raw in values.items():
+        try:
+            setting = rule_set.setting(key)
+        except KeyError:
+            raise ProcedureError(_("未知的设置项：%(key)s", key=key)) from None
+        if not overridable(setting):
+            raise ProcedureError(_("“%(title)s”由法律确定，不能按小区修改。", title=setting.title_zh))
+        try:
+            value = setting.coerce(raw)
+        except ValueError:
+            raise ProcedureError(_("“%(title)s”的值“%(value)s”无效%(hint)s。", title=setting.title_zh, value=raw,
+                                   hint=_allowed_hint(setting))) from None
+        if value == defaults[key]:
+            overrides.pop(key, None)
+        else:
+            overrides[key] = _storable(value)
+    try:
+        new = rule_set.effective_settings(overrides)
+    except ValueError as error:
+        raise ProcedureError(_("设置无效：%(reason)s", reason=str(error))) from None
+    old = util.effective_settings(compound)
+    changes = {key: (old[key], new[key]) for key in new if old.get(key) != new[key]}
+    if not changes:
+        return {}
+    compound.setting_overrides = overrides
+    db.session.flush()
+    for key, (before, after) in changes.items():
+        record("compound.setting", compound, compound_id=compound.id, actor=actor,
+               before={key: _storable(before)}, after={key: _storable(after)})
+    return changes
+
+
+def _allowed_hint(setting) -> str:
+    if setting.type == "int":
+        parts = []
+        if setting.minimum is not None:
+            parts.append(_("不少于 %(n)s", n=setting.minimum))
+        if setting.maximum is not None:
+            parts.append(_("不超过 %(n)s", n=setting.maximum))
+        if setting.must_be_odd:
+            parts.append(_("须为单数"))
+        return "（" + "，".join(parts) + "）" if parts else ""
+    if setting.type == "choice":
+        return "（" + _("可选：%(choices)s", choices="、".join(setting.choices)) + "）"
+    if setting.type == "bool":
+        return "（" + _("是或否") + "）"
+    return ""
+
+
+def _storable(value):
+    from fractions import Fraction
+
+    return f"{value.numerator}/{value.denominator}" if isinstance(value, Fraction) else value
+
+
+# --------------------------------------------------------------------------- notices posted by steps
+
+
+def issuer_of(procedure: Procedure) -> str:
+    name = procedure.compound.name
+    return (_("%(name)s首次业主大会筹备组", name=name) if procedure.kind == "formation"
+            else _("%(name)s业主委员会换届小组", name=name))
+
+
+def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None):
+    """Render the roll notice PDF, post it on the board for the publicity period, complete the step.
+
+    The step's gates run first (prerequisites, at least ``roll_publicity_days`` before the meeting),
+    so a refused notice is never rendered or posted.
+    """
+    from ..notices.operations import post_notice, publicity_end
+    from ..pdf import render_pdf
+    from ..registry.models import Voter
+    from ..registry.util import roll_notice_context
+
+    _require_active(procedure)
+    compound = procedure.compound
+    on = on or clock.today()
+    if not db.session.scalar(db.select(db.func.count(Voter.id)).where(Voter.compound_id == compound.id)):
+        raise ProcedureError(_("业主名册为空：请先导入名册，再发布名册公示。"))
+    settings = util.effective_settings(compound)
+    step = complete_action(compound, "roll_notice", on=on, actor=actor)
+    if step is None:
+        raise ProcedureError(_("本程序没有名册公示步骤。"))
+    rule = _rule(step)
+    days = int(settings.get("roll_publicity_days", 15))
+    context = roll_notice_context(compound)
+    context.update(
+        issuer=issuer_of(procedure), generated_on=on.isoformat(),
+        publicity={"starts_on": on.isoformat(), "ends_on": publicity_end(on, days).isoformat(),
+                   "contact": issuer_of(procedure)},
+        parking_counts=bool(settings.get("parking_area_counts", True)),
+    )
+    pdf = render_pdf("roll_notice.html", **context)
+    notice = post_notice(compound, kind="roll_notice", title=_("%(name)s业主名册公示", name=compound.name),
+                         posted_on=on, publicity_days=days, citations=list(rule.citations),
+                         body=_("表决权人 %(voters)s 人，专有部分 %(units)s 个，总面积 %(area)s ㎡。对名册有异议的，请于公示期内书面提出。",
+                                voters=context["totals"]["headcount"], units=context["totals"]["units"],
+                                area=context["totals"]["area"]),
+                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    return step, notice
+
+
+def post_meeting_notice(procedure: Procedure, *, posted_on: date, meeting_on: date, meeting_time: str,
+                        place: str, form: str, agenda: str, actor=None):
+    """Set the meeting date, check the notice period (PMR art 14), post the notice PDF, complete the step."""
+    from ..notices.operations import post_notice
+    from ..pdf import render_pdf
+    from .models import MEETING_FORMS
+
+    _require_active(procedure)
+    if form not in MEETING_FORMS:
+        raise ProcedureError(_("未知的会议形式：%(form)s", form=form))
+    items = [line.strip() for line in (agenda or "").splitlines() if line.strip()]
+    if not items:
+        raise ProcedureError(_("请填写会议议题。"))
+    if not (meeting_time or "").strip() or not (place or "").strip():
+        raise ProcedureError(_("请填写会议时间和地点。"))
+    compound = procedure.compound
+    set_anchors(procedure, actor=actor, meeting_on=meeting_on)
+    step = complete_action(compound, "meeting_notice", on=posted_on, actor=actor)
+    if step is None:
+        raise ProcedureError(_("本程序没有会议通知步骤。"))
+    rule = _rule(step)
+    procedure.meeting_form = form
+    procedure.meeting_time = meeting_time.strip()
+    procedure.meeting_place = place.strip()
+    procedure.meeting_agenda = "\n".join(items)
+    settings = util.effective_settings(compound)
+    context = _meeting_notice_context(procedure, step, settings, posted_on=posted_on, items=items)
+    pdf = render_pdf("meeting_notice.html", **context)
+    notice = post_notice(compound, kind="meeting_notice", title=context["title"], posted_on=posted_on,
+                         publicity_ends_on=meeting_on, citations=list(rule.citations),
+                         body=_("会议日期：%(date)s %(time)s；地点：%(place)s；形式：%(form)s。议题：%(agenda)s",
+                                date=meeting_on.isoformat(), time=procedure.meeting_time,
+                                place=procedure.meeting_place, form=context["form_label"],
+                                agenda="；".join(items)),
+                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    db.session.flush()
+    record("procedure.meeting", procedure, compound_id=compound.id, actor=actor,
+           after={"meeting_on": meeting_on, "form": form, "time": procedure.meeting_time,
+                  "place": procedure.meeting_place, "agenda": items, "notice_id": notice.id})
+    return step, notice
+
+
+def _meeting_notice_context(procedure: Procedure, step: ProcedureStep, settings: dict, *, posted_on: date,
+                            items: list[str]) -> dict:
+    from ..registry.operations import roll_summary
+    from .models import MEETING_FORMS
+
+    compound = procedure.compound
+    summary = roll_summary(compound)
+    formation = procedure.kind == "formation"
+    return {
+        "title": _("关于召开%(name)s%(meeting)s的通知", name=compound.name,
+                   meeting=_("首次业主大会会议") if formation else _("业主大会会议（换届选举）")),
+        "compound_name": compound.name,
+        "generated_on": posted_on.isoformat(),
+        "issuer": issuer_of(procedure),
+        "posted_on": posted_on.isoformat(),
+        "meeting_on": procedure.meeting_on.isoformat(),
+        "meeting_time": procedure.meeting_time,
+        "place": procedure.meeting_place,
+        "form": procedure.meeting_form,
+        "form_label": MEETING_FORMS[procedure.meeting_form],
+        "agenda": items,
+        "notice_days": int(settings.get("meeting_notice_days", 15)),
+        "headcount": summary.headcount,
+        "area": str(summary.area),
+        "is_formation": formation,
+    }

@@ -1,0 +1,367 @@
+"""Procedure queries and the derived view of a procedure (due dates, overdue marks).
+
+Interfaces other features code against:
+
+- :func:`active_procedure` — the compound's active procedure, or None;
+- :func:`procedure_overview` — one summary per compound, a fixed number of queries;
+- :func:`vote_gate` — None when a vote may open on a date, else the reason with its citation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..extensions import db
+from ..rules import DeadlineRule, RuleSet, StepRule, Violation, check_date, due_date, get_rule_set
+from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
+
+#: anchors the organiser chooses (moving them moves the step); violations of a "before"
+#: deadline on these are legal minimums that are refused, not merely late.
+MOVABLE_ANCHORS = ("meeting_on", "election_on")
+
+
+# --------------------------------------------------------------------------- rules and settings
+
+
+def effective_settings(compound) -> dict:
+    """The compound's rule-set settings with its overrides applied (validated on save)."""
+    rule_set = get_rule_set(compound.rule_set)
+    try:
+        return rule_set.effective_settings(compound.setting_overrides or {})
+    except ValueError:  # an override written outside the app: fall back to the rule set's defaults
+        return rule_set.default_settings()
+
+
+def procedure_rules(procedure: Procedure) -> dict[str, StepRule]:
+    """The step rules of ``procedure`` by key, from the rule set it was started under."""
+    return {rule.key: rule for rule in get_rule_set(procedure.rule_set).procedure(procedure.kind)}
+
+
+def procedure_title(procedure: Procedure) -> str:
+    rule_set = get_rule_set(procedure.rule_set)
+    for candidate in rule_set.procedures:
+        if candidate.kind == procedure.kind:
+            return candidate.title_zh
+    return procedure.kind
+
+
+def deadline_citations(rule: StepRule) -> tuple[str, ...]:
+    return (rule.deadline.citations if rule.deadline and rule.deadline.citations else ()) or rule.citations
+
+
+def step_due_on(rule: StepRule, anchors: dict, settings: dict) -> date | None:
+    """The step's deadline date (latest allowed, or earliest for an "after" rule), or None."""
+    if rule.deadline is None:
+        return None
+    return due_date(rule.deadline, anchors, settings)
+
+
+def is_refusal(deadline: DeadlineRule, step_on: date, anchors: dict, violation: Violation) -> bool:
+    """Whether ``violation`` breaks a legal minimum (refused) rather than a time limit (recorded late).
+
+    Refused: a step before its anchor ("within"), too early ("after"), or too close to a date the
+    organiser chooses ("before" the meeting or election: a notice that has not stood its period).
+    Recorded late: a time limit that has simply passed (filing after 30 days, a re-election started
+    less than 3 months before the term ends): refusing would not undo the delay.
+    """
+    if deadline.kind == "after":
+        return True
+    if deadline.kind == "within":
+        return step_on < anchors[deadline.anchor]
+    return deadline.anchor in MOVABLE_ANCHORS
+
+
+def violation_text(violation: Violation, citations: tuple[str, ...]) -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    message = violation.message_en if locale is not None and locale.language == "en" else violation.message_zh
+    if citations:
+        return _("%(message)s（依据：%(citations)s）", message=message, citations="、".join(citations))
+    return message
+
+
+def step_is_overdue(step: ProcedureStep, rule: StepRule, due_on: date | None, today: date) -> bool:
+    return (step.state in OPEN_STATES and due_on is not None and rule.deadline is not None
+            and rule.deadline.kind in ("before", "within") and due_on < today)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: ProcedureStep
+    rule: StepRule | None
+    due_on: date | None
+    is_overdue: bool
+    late_note: str | None  # set when the step was done after a time limit (recorded, not refused)
+    prerequisites_missing: tuple[str, ...]  # titles of unsettled prerequisite steps
+
+
+def timeline(procedure: Procedure, settings: dict, today: date | None = None) -> list[StepView]:
+    today = today or clock.today()
+    rules = procedure_rules(procedure)
+    anchors = procedure.anchors()
+    by_key = {step.key: step for step in procedure.steps}
+    views = []
+    for step in procedure.steps:
+        rule = rules.get(step.key)
+        if rule is None:
+            views.append(StepView(step, None, None, False, None, ()))
+            continue
+        due_on = step_due_on(rule, anchors, settings)
+        late_note = None
+        if step.done_on is not None and rule.deadline is not None and step.state not in OPEN_STATES:
+            violation = check_date(rule.deadline, step.done_on, anchors, settings)
+            if violation is not None:
+                late_note = violation_text(violation, deadline_citations(rule))
+        missing = tuple(
+            rules[key].title_zh for key in rule.prerequisites
+            if key in by_key and key in rules and not by_key[key].is_settled
+        )
+        views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing))
+    return views
+
+
+# --------------------------------------------------------------------------- interfaces
+
+
+def active_procedure(compound) -> Procedure | None:
+    """The compound's active procedure (at most one exists), with its steps loaded."""
+    return db.session.scalar(
+        select(Procedure).where(Procedure.compound_id == compound.id, Procedure.status == "active")
+        .options(selectinload(Procedure.steps))
+    )
+
+
+@dataclass(frozen=True)
+class ProcedureOverview:
+    procedure_id: int
+    kind: str  # "formation" | "reelection"
+    title: str  # Chinese title of the procedure
+    current_step_key: str | None  # first step (in order) neither done nor waived; None when all are
+    current_step_title: str | None
+    next_due_on: date | None  # earliest due date on or after today among open steps
+    overdue_steps: int  # open steps whose due date has passed
+    is_overdue: bool
+    signoffs_waiting: int  # steps completed and waiting for the street office's sign-off
+
+
+def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
+    """Active procedures of ``compound_ids`` by compound id (compounds without one are absent).
+
+    Two queries whatever the number of compounds.
+    """
+    from ..registry.models import Compound
+
+    if not compound_ids:
+        return {}
+    today = clock.today()
+    rows = db.session.execute(
+        select(Procedure, Compound.rule_set, Compound.setting_overrides)
+        .join(Compound, Compound.id == Procedure.compound_id)
+        .where(Procedure.compound_id.in_(list(compound_ids)), Procedure.status == "active")
+    ).all()
+    if not rows:
+        return {}
+    steps_by_procedure: dict[int, list[ProcedureStep]] = {}
+    for step in db.session.scalars(
+        select(ProcedureStep).where(ProcedureStep.procedure_id.in_([row[0].id for row in rows]))
+        .order_by(ProcedureStep.procedure_id, ProcedureStep.position)
+    ):
+        steps_by_procedure.setdefault(step.procedure_id, []).append(step)
+    result = {}
+    for procedure, rule_set_key, overrides in rows:
+        rule_set: RuleSet = get_rule_set(procedure.rule_set)
+        try:
+            settings = rule_set.effective_settings(overrides or {})
+        except ValueError:
+            settings = rule_set.default_settings()
+        rules = {rule.key: rule for rule in rule_set.procedure(procedure.kind)}
+        anchors = procedure.anchors()
+        current = None
+        next_due = None
+        overdue = 0
+        waiting = 0
+        for step in steps_by_procedure.get(procedure.id, []):
+            rule = rules.get(step.key)
+            if rule is None:
+                continue
+            if current is None and not step.is_settled:
+                current = rule
+            if step.state == SUBMITTED:
+                waiting += 1
+            if step.state in OPEN_STATES:
+                due_on = step_due_on(rule, anchors, settings)
+                if step_is_overdue(step, rule, due_on, today):
+                    overdue += 1
+                elif due_on is not None and due_on >= today and rule.deadline.kind != "after":
+                    next_due = due_on if next_due is None else min(next_due, due_on)
+        result[procedure.compound_id] = ProcedureOverview(
+            procedure_id=procedure.id, kind=procedure.kind, title=procedure_title(procedure),
+            current_step_key=current.key if current else None,
+            current_step_title=current.title_zh if current else None,
+            next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting,
+        )
+    return result
+
+
+def meeting_notice_step(procedure: Procedure) -> ProcedureStep | None:
+    rules = procedure_rules(procedure)
+    for step in procedure.steps:
+        rule = rules.get(step.key)
+        if rule is not None and rule.action == "meeting_notice":
+            return step
+    return None
+
+
+def vote_gate(compound, opens_on: date) -> str | None:
+    """None when a vote of the compound's procedure may open on ``opens_on``; else why not (Chinese,
+    with citation).
+
+    The meeting notice step must be done, and the notice must have stood its full period: posted at
+    least ``meeting_notice_days`` (15, PMR art 14) before ``opens_on``, counted inclusively
+    (CC art 1259: posted on the 1st, a vote may open on the 16th). The vote may not open before the
+    meeting date the notice announced. A compound without an active procedure is not gated here
+    (a vote outside a formation or re-election is the voting feature's business).
+    """
+    procedure = active_procedure(compound)
+    if procedure is None:
+        return None
+    step = meeting_notice_step(procedure)
+    if step is None:
+        return None
+    rule = procedure_rules(procedure)[step.key]
+    citations = deadline_citations(rule)
+    if step.state != DONE or step.done_on is None:
+        return _("会议通知尚未发出：须先完成“%(step)s”，并公告满法定期限后方可开始投票（依据：%(citations)s）",
+                 step=rule.title_zh, citations="、".join(citations))
+    settings = effective_settings(compound)
+    violation = check_date(rule.deadline, step.done_on, {"meeting_on": opens_on}, settings) if rule.deadline else None
+    if violation is not None:
+        days = settings.get("meeting_notice_days", 15)
+        return _("会议通知于 %(posted)s 发出，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
+                 "含本数）；%(opens)s 不可开始投票（依据：%(citations)s）",
+                 posted=step.done_on.isoformat(), earliest=_earliest_vote_on(rule.deadline, step.done_on, settings),
+                 days=days, opens=opens_on.isoformat(), citations="、".join(citations))
+    if procedure.meeting_on is not None and opens_on < procedure.meeting_on:
+        return _("投票开始日期 %(opens)s 早于会议通知载明的会议日期 %(meeting)s（依据：%(citations)s）",
+                 opens=opens_on.isoformat(), meeting=procedure.meeting_on.isoformat(),
+                 citations="、".join(citations))
+    return None
+
+
+def _earliest_vote_on(deadline: DeadlineRule, posted_on: date, settings: dict) -> str:
+    from datetime import timedelta
+
+    amount, unit = deadline.amount(settings)
+    if unit == "months":
+        from ..rules import add_months
+
+        return add_months(posted_on, amount).isoformat()
+    return (posted_on + timedelta(days=amount)).isoformat()
+
+
+def deadline_text(rule: StepRule, settings: dict) -> str | None:
+    """The deadline rule in words, e.g. "业主大会会议（表决）日前至少15日"."""
+    from ..rules.model import ANCHOR_TITLES
+
+    deadline = rule.deadline
+    if deadline is None:
+        return None
+    try:
+        amount, unit = deadline.amount(settings)
+    except (KeyError, TypeError):
+        return None
+    span = _("%(n)s个月", n=amount) if unit == "months" else _("%(n)s日", n=amount)
+    anchor = _(ANCHOR_TITLES[deadline.anchor][0])
+    if deadline.kind == "before":
+        return _("%(anchor)s前至少%(span)s", anchor=anchor, span=span)
+    if deadline.kind == "within":
+        return _("%(anchor)s后%(span)s内", anchor=anchor, span=span)
+    return _("%(anchor)s后满%(span)s", anchor=anchor, span=span)
+
+
+def anchors_used(procedure: Procedure) -> list[str]:
+    """The anchor dates this procedure's deadlines count from, in a stable order."""
+    from .models import ANCHOR_FIELDS
+
+    used = {rule.deadline.anchor for rule in procedure_rules(procedure).values() if rule.deadline}
+    return [name for name in ANCHOR_FIELDS if name in used]
+
+
+def step_notices(procedure: Procedure) -> dict[int, list]:
+    """Board notices posted by the procedure's steps, by step id (one query)."""
+    from ..notices.models import Notice
+
+    step_ids = [step.id for step in procedure.steps]
+    if not step_ids:
+        return {}
+    result: dict[int, list] = {}
+    for notice in db.session.scalars(
+        select(Notice).where(Notice.source_type == "procedure_step", Notice.source_id.in_(step_ids))
+        .order_by(Notice.posted_on, Notice.id)
+    ):
+        result.setdefault(notice.source_id, []).append(notice)
+    return result
+
+
+def compound_procedures(compound) -> list[Procedure]:
+    return list(db.session.scalars(
+        select(Procedure).where(Procedure.compound_id == compound.id).order_by(Procedure.started_at.desc())))
+
+
+STATE_LABELS = {"pending": "待办", "in_progress": "进行中", "submitted": "待街道签核", "done": "已完成",
+                "waived": "已豁免"}
+STATE_BADGES = {"pending": "text-bg-light border", "in_progress": "text-bg-primary", "submitted": "text-bg-info",
+                "done": "text-bg-success", "waived": "text-bg-secondary"}
+ACTOR_LABELS = {"organiser": "筹备组/换届小组", "street_officer": "街道办事处", "owners": "全体业主",
+                "committee": "业主委员会", "developer": "建设单位"}
+ACTION_LABELS = {"roll_notice": "名册公示", "nominations": "候选人推荐", "vetting": "资格审查",
+                 "candidate_list": "候选人名单公示", "meeting_notice": "会议通知", "vote": "投票",
+                 "count": "计票", "result_notice": "结果公告"}
+DOCUMENT_LABELS = {
+    "handover_record": "移交记录", "group_decision": "组建筹备组决定", "member_notice": "成员名单公示",
+    "roll_notice": "业主名册公示", "draft_covenant": "管理规约草案", "draft_rules_of_procedure": "议事规则草案",
+    "nomination_notice": "候选人推荐公告", "eligibility_record": "资格审查记录", "candidate_list": "候选人名单",
+    "objection_record": "异议处理记录", "meeting_notice": "会议通知", "ballot": "选票/表决票",
+    "count_record": "计票记录", "result_notice": "结果公告", "minutes": "会议纪要", "filing_package": "备案材料",
+    "start_report": "换届启动报告", "handover_list": "移交清单",
+}
+ANCHOR_LABELS = {"application_on": "业主书面申请日", "group_formed_on": "筹备组成立日",
+                 "meeting_on": "业主大会会议（表决）日", "election_on": "选举日", "term_ends_on": "任期届满日"}
+
+
+def local_text(obj, field: str) -> str:
+    """``obj.<field>_en`` in the English UI (when the rule data has it), else ``obj.<field>_zh``."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    if locale is not None and locale.language == "en":
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, f"{field}_zh", "")
+
+
+def setting_text(value) -> str:
+    """A setting value as typed into a form ("1/3" for fractions)."""
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    return str(value)
+
+
+def setting_display(value) -> str:
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    return setting_text(value)

@@ -1,0 +1,370 @@
+"""Procedure pages: start, timeline, anchors, step actions, sign-off, notices, settings."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..extensions import db
+from ..policy import Ability, authorize, can, get_compound_or_404
+from ..rules import get_rule_set
+from . import forms, operations, util
+from .models import ANCHOR_FIELDS, Procedure, ProcedureStep, StepDocument
+from .operations import ProcedureError
+
+bp = Blueprint("procedures", __name__)
+
+
+@bp.context_processor
+def _template_helpers():
+    return {"procedure_labels": util, "local": util.local_text}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _procedure(code: str, procedure_id: int) -> tuple:
+    compound = get_compound_or_404(code)
+    procedure = db.session.get(Procedure, procedure_id)
+    if procedure is None or procedure.compound_id != compound.id:
+        abort(404)
+    return compound, procedure
+
+
+def _step(code: str, step_id: int) -> tuple:
+    compound = get_compound_or_404(code)
+    step = db.session.get(ProcedureStep, step_id)
+    if step is None or step.procedure.compound_id != compound.id:
+        abort(404)
+    return compound, step
+
+
+def _flash_errors(form) -> None:
+    for messages in form.errors.values():
+        for message in messages:
+            flash(message, "danger")
+
+
+def _run(operation, success: str) -> bool:
+    """Run an operation; commit once and flash ``success``, or roll back and flash the refusal."""
+    try:
+        operation()
+    except ProcedureError as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+def _to_timeline(compound, procedure_id: int, anchor: str | None = None):
+    return redirect(url_for("procedures.timeline", code=compound.code, procedure_id=procedure_id,
+                            _anchor=anchor))
+
+
+def _uploads(field) -> list[tuple[str, bytes]]:
+    return [(upload.filename or "document", upload.read()) for upload in (field.data or [])
+            if upload and getattr(upload, "filename", "")]
+
+
+# --------------------------------------------------------------------------- procedures
+
+
+@bp.get("/compounds/<code>/procedures")
+def index(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    procedures = util.compound_procedures(compound)
+    active = next((p for p in procedures if p.is_active), None)
+    form = forms.StartProcedureForm()
+    if request.method == "GET" and not form.term_ends_on.data:
+        form.term_ends_on.data = _committee_term_end(compound)
+    return render_template("procedures/index.html", compound=compound, procedures=procedures, active=active,
+                           form=form, can_manage=can(current_user, Ability.MANAGE, compound),
+                           titles={p.id: util.procedure_title(p) for p in procedures})
+
+
+def _committee_term_end(compound):
+    """The sitting committee's term end, when the committees feature is installed (optional)."""
+    try:
+        from ..committees.util import current_committee  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    committee = current_committee(compound)
+    return getattr(committee, "term_ends_on", None) if committee else None
+
+
+@bp.post("/compounds/<code>/procedures")
+def start(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    form = forms.StartProcedureForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return redirect(url_for("procedures.index", code=compound.code))
+    anchors = {}
+    if form.kind.data == "reelection" and form.term_ends_on.data:
+        anchors["term_ends_on"] = form.term_ends_on.data
+    if form.kind.data == "formation" and form.application_on.data:
+        anchors["application_on"] = form.application_on.data
+    created = {}
+
+    def operation():
+        created["procedure"] = operations.start_procedure(compound, form.kind.data, actor=current_user, **anchors)
+    if _run(operation, _("程序已开始。")):
+        return _to_timeline(compound, created["procedure"].id)
+    return redirect(url_for("procedures.index", code=compound.code))
+
+
+@bp.get("/compounds/<code>/procedures/<int:procedure_id>")
+def timeline(code: str, procedure_id: int):
+    compound, procedure = _procedure(code, procedure_id)
+    authorize(Ability.READ, compound)
+    settings = util.effective_settings(compound)
+    rule_set = get_rule_set(procedure.rule_set)
+    anchors_form = forms.AnchorsForm(data=procedure.anchors())
+    today = clock.today()
+    complete_form = forms.CompleteStepForm(data={"done_on": today})
+    return render_template(
+        "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
+        rule_set=rule_set, steps=util.timeline(procedure, settings, today), today=today,
+        deadline_texts={rule.key: util.deadline_text(rule, settings) for rule in rule_set.procedure(procedure.kind)},
+        anchors_used=util.anchors_used(procedure), anchors_form=anchors_form, complete_form=complete_form,
+        reason_form=forms.ReasonForm(), document_form=forms.DocumentForm(), plain_form=forms.PlainForm(),
+        notices=util.step_notices(procedure), settings=settings,
+        can_manage=can(current_user, Ability.MANAGE, compound) and procedure.is_active,
+        can_sign_off=can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active,
+    )
+
+
+@bp.post("/compounds/<code>/procedures/<int:procedure_id>/anchors")
+def anchors(code: str, procedure_id: int):
+    compound, procedure = _procedure(code, procedure_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.AnchorsForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _to_timeline(compound, procedure.id, "anchors")
+    # only the anchors shown for this procedure are posted; the others keep their value
+    values = {name: getattr(form, name).data for name in ANCHOR_FIELDS if name in request.form}
+    _run(lambda: operations.set_anchors(procedure, actor=current_user, **values), _("关键日期已保存，截止日期已重新计算。"))
+    return _to_timeline(compound, procedure.id, "anchors")
+
+
+@bp.post("/compounds/<code>/procedures/<int:procedure_id>/abandon")
+def abandon(code: str, procedure_id: int):
+    compound, procedure = _procedure(code, procedure_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.ReasonForm()
+    if not form.validate_on_submit():
+        _flash_errors(form)
+        return _to_timeline(compound, procedure.id)
+    _run(lambda: operations.abandon_procedure(procedure, form.reason.data, actor=current_user), _("程序已终止。"))
+    return _to_timeline(compound, procedure.id)
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/start")
+def start_step(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PlainForm().validate_on_submit():
+        _run(lambda: operations.start_step(step, actor=current_user), _("已标记为进行中。"))
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/complete")
+def complete_step(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.CompleteStepForm()
+    rule = util.procedure_rules(step.procedure).get(step.key)
+    if rule is not None and rule.completed_by != "manual":
+        flash(_("此步骤由相应功能完成（如发布公示、投票），不能在此手工记录。"), "danger")
+    elif not form.validate_on_submit():
+        _flash_errors(form)
+    else:
+        message = _("已记录完成，等待街道办事处签核。") if rule and rule.street_signoff else _("已记录完成。")
+        _run(lambda: operations.complete_step(step, on=form.done_on.data, actor=current_user, note=form.note.data,
+                                              documents=_uploads(form.documents)), message)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/waive")
+def waive_step(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        _run(lambda: operations.waive_step(step, form.reason.data, actor=current_user), _("已豁免此步骤。"))
+    else:
+        _flash_errors(form)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/documents")
+def upload_documents(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.DocumentForm()
+    files = _uploads(form.documents) if form.validate_on_submit() else []
+    if not files:
+        flash(_("请选择要上传的文件。"), "danger")
+    elif not step.procedure.is_active:
+        flash(_("该程序已结束，不能再修改。"), "danger")
+    else:
+        _run(lambda: [operations.add_document(step, name, data, actor=current_user) for name, data in files],
+             _("已上传 %(n)s 个文件。", n=len(files)))
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.get("/compounds/<code>/documents/<int:document_id>")
+def document(code: str, document_id: int):
+    compound = get_compound_or_404(code)
+    document = db.session.get(StepDocument, document_id)
+    if document is None or document.step.procedure.compound_id != compound.id:
+        abort(404)
+    authorize(Ability.READ, compound)
+    path = operations.document_path(document)
+    if not path.is_file():
+        abort(404)
+    # read into memory (files are at most UPLOAD_MAX_BYTES): no file handle left open
+    response = Response(path.read_bytes(), mimetype=document.content_type)
+    response.headers["Content-Disposition"] = content_disposition(document.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def content_disposition(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"inline; filename=document; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/sign-off")
+def sign_off(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.SIGN_OFF, compound)
+    if forms.PlainForm().validate_on_submit():
+        _run(lambda: operations.sign_off_step(step, current_user), _("已签核。"))
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/return")
+def return_step(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.SIGN_OFF, compound)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        _run(lambda: operations.return_step(step, current_user, form.reason.data),
+             _("已退回并责令改正，组织方将看到退回理由。"))
+    else:
+        _flash_errors(form)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+# --------------------------------------------------------------------------- notices
+
+
+@bp.post("/compounds/<code>/procedures/<int:procedure_id>/roll-notice")
+def roll_notice(code: str, procedure_id: int):
+    compound, procedure = _procedure(code, procedure_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PostRollNoticeForm().validate_on_submit():
+        _run(lambda: operations.post_roll_notice(procedure, actor=current_user),
+             _("名册公示已张贴到公示栏，该步骤已完成。"))
+    return _to_timeline(compound, procedure.id)
+
+
+@bp.route("/compounds/<code>/procedures/<int:procedure_id>/meeting-notice", methods=["GET", "POST"])
+def meeting_notice(code: str, procedure_id: int):
+    compound, procedure = _procedure(code, procedure_id)
+    authorize(Ability.MANAGE, compound)
+    form = forms.MeetingNoticeForm()
+    settings = util.effective_settings(compound)
+    if request.method == "GET":
+        form.posted_on.data = clock.today()
+        form.meeting_on.data = procedure.meeting_on
+        form.meeting_time.data = procedure.meeting_time
+        form.place.data = procedure.meeting_place
+        form.form.data = procedure.meeting_form or "meeting"
+        form.agenda.data = procedure.meeting_agenda or _default_agenda(procedure)
+    elif form.validate_on_submit():
+        if _run(lambda: operations.post_meeting_notice(
+                procedure, posted_on=form.posted_on.data, meeting_on=form.meeting_on.data,
+                meeting_time=form.meeting_time.data, place=form.place.data, form=form.form.data,
+                agenda=form.agenda.data, actor=current_user),
+                _("会议通知已张贴到公示栏，该步骤已完成。")):
+            return _to_timeline(compound, procedure.id)
+    else:
+        _flash_errors(form)
+    status = 400 if request.method == "POST" else 200
+    step = util.meeting_notice_step(procedure)
+    view = next((v for v in util.timeline(procedure, settings) if step is not None and v.step.id == step.id), None)
+    return render_template("procedures/meeting_notice.html", compound=compound, procedure=procedure, form=form,
+                           notice_days=settings.get("meeting_notice_days", 15), view=view), status
+
+
+def _default_agenda(procedure: Procedure) -> str:
+    if procedure.kind == "formation":
+        return "\n".join([_("表决通过《管理规约》"), _("表决通过《业主大会议事规则》"), _("选举第一届业主委员会委员")])
+    return _("选举新一届业主委员会委员")
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@bp.get("/compounds/<code>/settings")
+def settings(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    return _render_settings(compound)
+
+
+def _render_settings(compound, status: int = 200, submitted: dict | None = None):
+    rule_set = get_rule_set(compound.rule_set)
+    values = util.effective_settings(compound)
+    rows = [{"setting": s, "value": values[s.key], "is_overridden": s.key in (compound.setting_overrides or {}),
+             "editable": operations.overridable(s), "submitted": (submitted or {}).get(s.key)}
+            for s in rule_set.settings]
+    return render_template("procedures/settings.html", compound=compound, rule_set=rule_set, rows=rows,
+                           form=forms.PlainForm(), can_manage=can(current_user, Ability.MANAGE, compound)), status
+
+
+@bp.post("/compounds/<code>/settings")
+def save_settings(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    if not forms.PlainForm().validate_on_submit():
+        flash(_("表单已过期，请重试。"), "danger")
+        return redirect(url_for("procedures.settings", code=compound.code))
+    rule_set = get_rule_set(compound.rule_set)
+    current = util.effective_settings(compound)
+    values = {}
+    for setting in rule_set.settings:
+        if not operations.overridable(setting):
+            continue
+        if setting.type == "bool":
+            if f"present-{setting.key}" in request.form:
+                values[setting.key] = "true" if request.form.get(setting.key) else "false"
+        elif setting.key in request.form:
+            raw = request.form[setting.key].strip()
+            if raw != operations._storable(current[setting.key]) and raw != str(current[setting.key]):
+                values[setting.key] = raw
+    changes = {}
+
+    def operation():
+        changes.update(operations.update_settings(compound, values, actor=current_user))
+    try:
+        operation()
+    except ProcedureError as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return _render_settings(compound, 400, submitted=dict(request.form))
+    db.session.commit()
+    flash(_("已保存 %(n)s 项设置。", n=len(changes)) if changes else _("没有修改。"), "success")
+    return redirect(url_for("procedures.settings", code=compound.code))
