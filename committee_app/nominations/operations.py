@@ -43,14 +43,12 @@ class NominationError(ValueError):
 
 def complete_procedure_action(compound: Compound, action: str, *, on: date, actor=None, note: str | None = None):
     """Complete the active procedure's step done by ``action`` ("nominations", "vetting",
-    "candidate_list"). Returns the step, or None when the compound has no active procedure
-    (or the procedures feature is not installed). A step the procedure refuses (a
-    prerequisite or a legal date not met) refuses the whole operation with its reason.
+    "candidate_list"). Returns the step, or None when the compound has no active procedure.
+    A step the procedure refuses (a prerequisite or a legal date not met) refuses the whole
+    operation with its reason.
     """
-    try:
-        from ..procedures.operations import ProcedureError, complete_action
-    except ImportError:
-        return None
+    from ..procedures.operations import ProcedureError, complete_action
+
     try:
         return complete_action(compound, action, on=on, actor=actor, note=note)
     except ProcedureError as error:

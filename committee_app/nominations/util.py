@@ -198,3 +198,25 @@ def candidate_list_context(compound: Compound, candidate_list: CandidateList) ->
             "ends_on": candidate_list.objection_ends_on.isoformat() if candidate_list.objection_ends_on else "",
         },
     }
+
+
+PROCEDURE_ACTIONS = ("nominations", "vetting", "candidate_list")
+
+
+def procedure_steps(compound: Compound) -> dict | None:
+    """The active procedure's steps that this feature completes, for showing beside the list:
+    ``{"procedure_id": int, "steps": [{"action", "key", "title", "state", "state_label"}]}``,
+    or None without an active procedure."""
+    from ..procedures import util as procedures
+
+    procedure = procedures.active_procedure(compound)
+    if procedure is None:
+        return None
+    rules_ = procedures.procedure_rules(procedure)
+    steps = []
+    for step in procedure.steps:
+        rule = rules_.get(step.key)
+        if rule is not None and rule.action in PROCEDURE_ACTIONS:
+            steps.append({"action": rule.action, "key": step.key, "title": rule.title_zh, "state": step.state,
+                          "state_label": procedures.STATE_LABELS.get(step.state, step.state)})
+    return {"procedure_id": procedure.id, "steps": steps}

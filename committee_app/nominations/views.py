@@ -79,6 +79,7 @@ def index(code: str):
             composition=util.composition(compound, candidate_list),
             unanswered=util.unanswered_objections(candidate_list),
         )
+    context["procedure"] = util.procedure_steps(compound)
     return render_template("nominations/index.html", **context)
 
 

@@ -11,7 +11,7 @@ from committee_app.nominations import operations, util
 
 from .conftest import NOON, TODAY
 
-procedures = pytest.importorskip("committee_app.procedures.operations")
+from committee_app.procedures import operations as procedures
 
 
 @pytest.fixture
@@ -58,6 +58,8 @@ def test_the_procedure_moves_on_with_the_candidate_list(app, client, login_as, r
     client.post("/compounds/A/nominations/vetted")
     with app.app_context():
         assert reelection("R6a_vetting").state == "submitted"  # the street office signs the vetting off
+    page = client.get("/compounds/A/nominations").get_data(as_text=True)
+    assert "候选人资格联审" in page and "待街道签核" in page
     client.post("/compounds/A/nominations/post")
     frozen_clock(NOON + timedelta(days=7))
     page = client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
