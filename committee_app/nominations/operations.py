@@ -423,6 +423,8 @@ def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
         raise NominationError(_("资格审查尚未结束，不能公示候选人名单。"))
     if on < candidate_list.vetted_on:
         raise NominationError(_("公示日期不能早于资格审查结束日期。"))
+    if not util.candidates(candidate_list, util.conditions(compound)):
+        raise NominationError(_("名单上没有候选人，不能公示。"))
     _rule_set, settings = util.rules_of(compound)
     candidate_list.posted_on = on
     candidate_list.objection_ends_on = rules.period_end(on, settings["objection_period_days"])

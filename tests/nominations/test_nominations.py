@@ -651,3 +651,16 @@ def test_the_database_keeps_one_standing_nomination_per_voter(app, collecting, c
         again = nominate(compound_a, users, person, "王芳")
         db.session.commit()
         assert again.voter_id == first.voter_id
+
+
+def test_a_list_without_candidates_is_not_posted(app, collecting, compound_a, users, person):
+    with app.app_context():
+        nomination = nominate(compound_a, users, person, "李四")
+        vet_all(nomination, users)
+        operations.close_nominations(compound_a(), on=TODAY)
+        operations.record_round(compound_a(), vetted_on=TODAY, reviewers="换届小组")
+        operations.finish_vetting(compound_a(), on=TODAY)
+        operations.withdraw(nomination, reason="本人放弃", on=TODAY)
+        with pytest.raises(operations.NominationError, match="没有候选人"):
+            operations.post_list(compound_a(), on=TODAY)
+        assert db.session.scalar(db.select(db.func.count(Notice.id)).where(Notice.kind == "candidate_list")) == 0
