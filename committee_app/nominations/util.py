@@ -205,7 +205,7 @@ PROCEDURE_ACTIONS = ("nominations", "vetting", "candidate_list")
 
 def procedure_steps(compound: Compound) -> dict | None:
     """The active procedure's steps that this feature completes, for showing beside the list:
-    ``{"procedure_id": int, "steps": [{"action", "key", "title", "state", "state_label"}]}``,
+    ``{"procedure_id": int, "steps": [{"action", "key", "title", "title_en", "state", "state_label"}]}``,
     or None without an active procedure."""
     from ..procedures import util as procedures
 
@@ -217,6 +217,7 @@ def procedure_steps(compound: Compound) -> dict | None:
     for step in procedure.steps:
         rule = rules_.get(step.key)
         if rule is not None and rule.action in PROCEDURE_ACTIONS:
-            steps.append({"action": rule.action, "key": step.key, "title": rule.title_zh, "state": step.state,
+            steps.append({"action": rule.action, "key": step.key, "title": rule.title_zh, "title_en": rule.title_en,
+                          "state": step.state,
                           "state_label": procedures.STATE_LABELS.get(step.state, step.state)})
     return {"procedure_id": procedure.id, "steps": steps}
