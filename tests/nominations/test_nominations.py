@@ -664,3 +664,28 @@ def test_a_list_without_candidates_is_not_posted(app, collecting, compound_a, us
         with pytest.raises(operations.NominationError, match="没有候选人"):
             operations.post_list(compound_a(), on=TODAY)
         assert db.session.scalar(db.select(db.func.count(Notice.id)).where(Notice.kind == "candidate_list")) == 0
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/compounds/A/nominations/new", {"channel": "self", "owner_id": "abc", "statement": "x"}),
+    ("/compounds/A/nominations/new", {"channel": "joint", "owner_id": "1", "cosigner_ids": ["x", "1"], "statement": "x"}),
+    ("/compounds/A/nominations/new", {"channel": "bogus", "owner_id": "1", "statement": "x"}),
+    ("/compounds/A/nominations/new", {"channel": "self", "owner_id": "1", "statement": "x" * 3000}),
+    ("/compounds/A/nominations/open", {"seats": "abc"}),
+    ("/compounds/A/nominations/rounds", {"vetted_on": "2026-13-45", "reviewers": "x"}),
+    ("/compounds/A/nominations/objections/abc/answer", {"answer": "x"}),
+])
+def test_bad_input_is_refused_without_a_500(app, client, login_as, collecting, url, data):
+    login_as("organiser")
+    response = client.post(url, data=data)
+    assert response.status_code in (302, 400, 404)
+    with app.app_context():
+        assert count(Nomination) == 0
+
+
+def test_an_owners_bad_input_is_refused_without_a_500(app, client, login_as, posted):
+    login_as("owner")
+    assert client.post("/compounds/A/candidates/objections", data={"nomination_id": "abc", "text": "x"}).status_code == 302
+    assert client.post("/compounds/A/candidates/nominate", data={"owner_id": "abc", "statement": "x"}).status_code == 400
+    with app.app_context():
+        assert count(Objection) == 0
