@@ -35,6 +35,9 @@ def index():
         return redirect(url_for("registry.compound", code=compound.code))
     if can(current_user, Ability.READ):
         return redirect(url_for("registry.compounds"))
+    if scope.owner_voter_keys:
+        compound = db.session.get(Compound, next(iter(scope.owner_voter_keys)))
+        return redirect(url_for("registry.compound", code=compound.code))
     return render_template("web/no_role.html")
 
 
