@@ -13,7 +13,6 @@ def init_app(app):
     app.register_blueprint(views.bp)
     hooks(app).nav.append(NavItem(_l("候选人"), "nominations.my_candidates",
                                   lambda user: can(user, Ability.VOTE), order=40))
-    hooks(app).landing.setdefault("owner", "nominations.my_candidates")
     hooks(app).compound_panels.append(CompoundPanel("nominations/_panel.html", panel_context, order=30))
     hooks(app).seeders.append((30, "nominations", seed_demo))
 
