@@ -1,6 +1,6 @@
 """Nominations, vetting and the candidate list. Operations fill models, flush and write
 the audit log; they never commit. A refused operation raises :class:`NominationError`
-with a message for the user, before anything is written."""
+with a message for the user and the request rolls back, so nothing is written."""
 from __future__ import annotations
 
 import os
@@ -19,7 +19,6 @@ from ..notices.models import Notice
 from ..registry.models import Compound, Owner, Voter
 from . import rules, util
 from .models import (
-    CHANNEL_LABELS,
     CandidateList,
     Cosigner,
     EligibilityCheck,
@@ -551,23 +550,3 @@ def finalise(compound: Compound, *, on: date, actor=None) -> CandidateList:
         "candidates": [n.nominee_name for n in util.candidates(candidate_list, util.conditions(compound))]})
     return candidate_list
 
-
-__all__ = [
-    "CHANNEL_LABELS",
-    "NominationError",
-    "add_documents",
-    "answer_objection",
-    "check_cosigners",
-    "close_nominations",
-    "complete_procedure_action",
-    "finalise",
-    "finish_vetting",
-    "lodge_objection",
-    "nominate",
-    "open_list",
-    "post_list",
-    "record_checks",
-    "record_round",
-    "self_nominate",
-    "withdraw",
-]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from committee_app.extensions import db
 from committee_app.nominations import operations, util
 from committee_app.nominations.models import CandidateList, Cosigner, Nomination, NominationDocument, Objection
 from committee_app.notices.models import Notice
+from committee_app.registry.models import Compound
 
 from .conftest import NOON, TODAY
 
@@ -41,8 +42,8 @@ def nominate(compound_a, users, person, name, channel="self", **kwargs):
 
 
 def vet_all(nomination, users, status="met"):
-    marks = {c.key: (status, "" if status == "met" else "核实") for c in util.conditions(db.session.get(
-        __import__("committee_app.registry.models", fromlist=["Compound"]).Compound, nomination.compound_id))}
+    compound = db.session.get(Compound, nomination.compound_id)
+    marks = {c.key: (status, "" if status == "met" else "核实") for c in util.conditions(compound)}
     operations.record_checks(nomination, marks, reviewer=users("organiser"))
 
 
@@ -172,7 +173,6 @@ def test_cosigners_are_checked_against_the_roll(app, client, login_as, collectin
 
 def test_the_rule_sets_default_minimum_of_cosigners_applies(app, world, users, person, frozen_clock):
     frozen_clock(NOON)
-    from committee_app.registry.models import Compound
     with app.app_context():
         compound = db.session.get(Compound, world.a)
         operations.open_list(compound, seats=5, on=TODAY)
@@ -504,7 +504,6 @@ def test_roles_see_and_do_what_their_scope_allows(app, client, login_as, collect
 
 def test_another_compounds_nomination_is_not_found(app, client, login_as, world, users, person, frozen_clock):
     frozen_clock(NOON)
-    from committee_app.registry.models import Compound
     with app.app_context():
         compound_b = db.session.get(Compound, world.b)
         operations.open_list(compound_b, seats=5, on=TODAY)
@@ -533,9 +532,8 @@ def test_pages_render_at_every_stage(app, client, login_as, posted, compound_a):
 def test_the_demo_seeder_collects_nominations_for_zhongtie(app, runner):
     with app.app_context():  # `flask` pushes one for every command; the test runner does not
         result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, (result.output, __import__("traceback").format_exception(*result.exc_info))
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        from committee_app.registry.models import Compound
         compound = db.session.scalar(db.select(Compound).where(Compound.name == "中铁一期"))
         candidate_list = util.current_list(compound)
         assert candidate_list.state == "collecting" and len(candidate_list.nominations) == 4
