@@ -424,6 +424,10 @@ def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
         raise NominationError(_("公示日期不能早于资格审查结束日期。"))
     if not util.candidates(candidate_list, util.conditions(compound)):
         raise NominationError(_("名单上没有候选人，不能公示。"))
+    vetting = util.procedure_step(compound, "vetting")
+    if vetting is not None and vetting["state"] not in ("done", "waived"):
+        raise NominationError(_("资格审查步骤（%(step)s）尚未完成或尚待街道办事处签核，暂不能公示候选人名单。",
+                                step=vetting["title"]))
     _rule_set, settings = util.rules_of(compound)
     candidate_list.posted_on = on
     candidate_list.objection_ends_on = rules.period_end(on, settings["objection_period_days"])

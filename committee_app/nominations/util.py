@@ -221,3 +221,9 @@ def procedure_steps(compound: Compound) -> dict | None:
                           "state": step.state,
                           "state_label": procedures.STATE_LABELS.get(step.state, step.state)})
     return {"procedure_id": procedure.id, "steps": steps}
+
+
+def procedure_step(compound: Compound, action: str) -> dict | None:
+    """The active procedure's step done by ``action`` (as in :func:`procedure_steps`), or None."""
+    steps = procedure_steps(compound)
+    return next((step for step in steps["steps"] if step["action"] == action), None) if steps else None

@@ -60,14 +60,16 @@ def test_the_procedure_moves_on_with_the_candidate_list(app, client, login_as, r
         assert reelection("R6a_vetting").state == "submitted"  # the street office signs the vetting off
     page = client.get("/compounds/A/nominations").get_data(as_text=True)
     assert "候选人资格联审" in page and "待街道签核" in page
-    client.post("/compounds/A/nominations/post")
-    frozen_clock(NOON + timedelta(days=7))
-    page = client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
-    assert "程序步骤未能完成" in page and "前置步骤" in page
+    page = client.post("/compounds/A/nominations/post", follow_redirects=True).get_data(as_text=True)
+    assert "尚待街道办事处签核" in page
     with app.app_context():
-        assert util.candidate_list_state(compound_a()) == "posted"
+        assert util.candidate_list_state(compound_a()) == "vetting"
         procedures.sign_off_step(reelection("R6a_vetting"), users("officer"))
         db.session.commit()
+    client.post("/compounds/A/nominations/post")
+    frozen_clock(NOON + timedelta(days=6))
+    assert "尚未届满" in client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
+    frozen_clock(NOON + timedelta(days=7))
     assert "候选人名单已确定" in client.post("/compounds/A/nominations/finalise",
                                        follow_redirects=True).get_data(as_text=True)
     with app.app_context():
