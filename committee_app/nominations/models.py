@@ -59,6 +59,7 @@ class CandidateList(db.Model):
     finalised_on: Mapped[date | None]
     finalised_at: Mapped[datetime | None]
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    final_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"))
 
     nominations: Mapped[list["Nomination"]] = relationship(back_populates="candidate_list",
                                                            order_by="Nomination.id")

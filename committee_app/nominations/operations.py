@@ -445,14 +445,20 @@ def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
 
 
 def _repost(compound: Compound, candidate_list: CandidateList, reason: str, on: date, actor) -> None:
-    old = db.session.get(Notice, candidate_list.notice_id)
+    """Replace the list's current notice (the final list once there is one) after a change."""
+    is_final = candidate_list.final_notice_id is not None
+    old = db.session.get(Notice, candidate_list.final_notice_id if is_final else candidate_list.notice_id)
     if old is None or not old.is_current:
         return
+    body = util.final_notice_body(compound, candidate_list) if is_final else util.notice_body(compound, candidate_list)
     notice = supersede_notice(
-        old, reason=reason, posted_by=actor, title=old.title, posted_on=on,
-        body=util.notice_body(compound, candidate_list), publicity_ends_on=old.publicity_ends_on,
-        citations=list(old.citations), pdf=_list_pdf(compound, candidate_list))
-    candidate_list.notice_id = notice.id
+        old, reason=reason, posted_by=actor, title=old.title, posted_on=on, body=body,
+        publicity_ends_on=old.publicity_ends_on, citations=list(old.citations),
+        pdf=_list_pdf(compound, candidate_list))
+    if is_final:
+        candidate_list.final_notice_id = notice.id
+    else:
+        candidate_list.notice_id = notice.id
     db.session.flush()
 
 
@@ -527,7 +533,7 @@ def withdraw(nomination: Nomination, *, reason: str, on: date, actor=None) -> No
     record("nomination.withdraw", nomination, compound_id=nomination.compound_id, actor=actor,
            after={"nominee": nomination.nominee_name, "reason": reason, "withdrawn_on": on,
                   "list_state": candidate_list.state})
-    if candidate_list.notice_id is not None:
+    if candidate_list.notice_id is not None or candidate_list.final_notice_id is not None:
         compound = db.session.get(Compound, nomination.compound_id)
         _repost(compound, candidate_list, f"候选人{nomination.nominee_name}退出：{reason}", on, actor)
     return nomination
@@ -548,6 +554,13 @@ def finalise(compound: Compound, *, on: date, actor=None) -> CandidateList:
     candidate_list.finalised_on = on
     candidate_list.finalised_at = clock.utcnow()
     candidate_list.finalised_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    # The last of the "three publications": the final list, for every owner to see before the vote.
+    final = post_notice(compound, kind="candidate_list", title=f"{compound.name}业主委员会候选人正式名单",
+                        posted_on=on, body=util.final_notice_body(compound, candidate_list),
+                        citations=["GR art 31", "SC practice"], source=("candidate_list", candidate_list.id),
+                        pdf=_list_pdf(compound, candidate_list), posted_by=actor)
+    candidate_list.final_notice_id = final.id
     db.session.flush()
     record("candidate_list.finalise", candidate_list, compound_id=compound.id, actor=actor, after={
         "finalised_on": on,

@@ -161,6 +161,18 @@ def notice_body(compound: Compound, candidate_list: CandidateList) -> str:
     return "\n".join(lines)
 
 
+def final_notice_body(compound: Compound, candidate_list: CandidateList) -> str:
+    conditions_ = conditions(compound)
+    lines = [f"{compound.name}业主委员会候选人名单经公示，异议期（{candidate_list.posted_on} 至 "
+             f"{candidate_list.objection_ends_on}）已满，异议均已答复，现确定正式候选人名单"
+             f"（委员名额 {candidate_list.seats} 名）："]
+    for index, nomination in enumerate(candidates(candidate_list, conditions_), 1):
+        lines.append(f"{index}. {nomination.nominee_name}（{nomination.units_label}）")
+    answered = len(candidate_list.objections)
+    lines += ["", f"公示期间共收到异议 {answered} 件，均已答复。"]
+    return "\n".join(lines)
+
+
 def candidate_list_context(compound: Compound, candidate_list: CandidateList) -> dict:
     """Plain values for ``pdf/candidate_list.html``."""
     conditions_ = conditions(compound)
@@ -175,7 +187,9 @@ def candidate_list_context(compound: Compound, candidate_list: CandidateList) ->
     withdrawn = [{"name": n.nominee_name, "reason": n.withdrawn_reason or "", "on": n.withdrawn_on.isoformat()}
                  for n in candidate_list.nominations if n.is_withdrawn]
     return {
-        "title": "业主委员会候选人名单公示" if candidate_list.vetted_on else "业主委员会候选人名单（草稿，资格审查未结束）",
+        "title": ("业主委员会候选人正式名单" if candidate_list.finalised_at else "业主委员会候选人名单公示"
+                  if candidate_list.vetted_on else "业主委员会候选人名单（草稿，资格审查未结束）"),
+        "is_final": candidate_list.finalised_at is not None,
         "is_draft": not candidate_list.vetted_on,
         "compound_name": compound.name,
         "generated_on": clock.today().isoformat(),

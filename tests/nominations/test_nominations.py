@@ -401,6 +401,8 @@ def test_the_list_cannot_be_finalised_early_or_with_an_unanswered_objection(app,
                                                                              ("赵喆", "community", False)]
         objection = db.session.get(Objection, objection_id)
         assert objection.answered_by.username == "organiser" and objection.is_upheld is False
+        final = db.session.scalar(db.select(Notice).where(Notice.title == "甲小区业主委员会候选人正式名单"))
+        assert final.posted_on == date(2026, 12, 3) and "1. 张三" in final.body and final.pdf.startswith(b"%PDF")
     login_as("owner")
     assert "经核实已缴清" in client.get("/compounds/A/candidates").get_data(as_text=True)
 
@@ -687,3 +689,18 @@ def test_an_owners_bad_input_is_refused_without_a_500(app, client, login_as, pos
     assert client.post("/compounds/A/candidates/nominate", data={"owner_id": "abc", "statement": "x"}).status_code == 400
     with app.app_context():
         assert count(Objection) == 0
+
+
+def test_a_withdrawal_after_finalising_replaces_the_final_notice(app, posted, compound_a, users, frozen_clock):
+    frozen_clock(NOON + timedelta(days=7))
+    with app.app_context():
+        candidate_list = operations.finalise(compound_a(), on=clock.today(), actor=users("organiser"))
+        final_id, posted_id = candidate_list.final_notice_id, candidate_list.notice_id
+        nomination = next(n for n in candidate_list.nominations if n.nominee_name == "赵喆")
+        operations.withdraw(nomination, reason="搬离小区", on=clock.today(), actor=users("organiser"))
+        db.session.commit()
+        assert db.session.get(Notice, final_id).superseded_reason == "候选人赵喆退出：搬离小区"
+        assert db.session.get(Notice, posted_id).is_current  # the posted list stays as the record of the period
+        replacement = db.session.get(Notice, util.current_list(compound_a()).final_notice_id)
+        assert "赵喆" not in replacement.body and "1. 张三" in replacement.body
+        assert [c.name for c in util.finalised_candidates(compound_a())] == ["张三"]
