@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -91,7 +91,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         items = []
-        if current_user.is_authenticated:
+        if has_request_context() and current_user.is_authenticated:
             items = [item for item in hooks().nav if item.visible(current_user)]
         return {"nav_items": items, "today": clock.today()}
 
