@@ -128,6 +128,8 @@ def add_finalised_candidates(vote: Vote, compound: Compound, *, actor=None) -> i
     finalised = integration.finalised_candidates(compound)
     if finalised is None:
         raise VotingError(_("提名功能尚未启用，请手动添加候选人。"))
+    if not finalised:
+        raise VotingError(_("候选人名单尚未确定：名单公示期满、异议处理完毕并确定后才能导入。"))
     existing = set(db.session.scalars(select(Candidate.name).where(Candidate.vote_id == vote.id)))
     added = 0
     for item in finalised:

@@ -105,7 +105,8 @@ def detail(code: str, vote_id: int):
         "voting/detail.html", compound=compound, vote=vote, state_labels=STATE_LABELS,
         can_manage=can(current_user, Ability.MANAGE, compound), candidate_form=CandidateForm(), times_form=times,
         counts=util.ballot_counts(vote), paper=util.paper_status(vote),
-        nominations_ready=integration.finalised_candidates(compound) is not None,
+        nominations_ready=(vote.kind == "election" and vote.state == "draft"
+                           and integration.finalised_candidates(compound) is not None),
         can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound))
 
 

@@ -91,3 +91,14 @@ def test_every_online_ballot_has_its_audit_entry_by_the_time_the_vote_closes(app
         assert len(entries) == 5 and all("receipt_hash" in e.after for e in entries)
         assert all("赵喆" not in e.after and "voter" not in e.after.replace('"actor"', "") for e in entries)
         assert verify_chain().is_intact
+
+
+def test_candidates_cannot_be_imported_before_the_list_is_finalised(app, client, world, election):
+    vote_id = election(candidates=(), open=False)
+    login(client, "organiser")
+    page = client.get(f"/compounds/A/votes/{vote_id}").get_data(as_text=True)
+    assert "从确定的候选人名单导入" in page
+    page = client.post(f"/compounds/A/votes/{vote_id}/candidates/finalised", follow_redirects=True).get_data(as_text=True)
+    assert "候选人名单尚未确定" in page
+    with app.app_context():
+        assert not db.session.get(Vote, vote_id).candidates
