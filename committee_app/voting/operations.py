@@ -345,13 +345,21 @@ class CodeRow:
 
 
 def ballot_target(vote_id: int, code: str = "") -> tuple[BallotTarget | None, CodeRow | None]:
-    """The vote (with its compound) and, when ``code`` is given, that code's row: one query."""
-    columns = [Vote.id, Vote.compound_id, Vote.kind, Vote.seats, Vote.state, Vote.opens_at, Vote.closes_at,
-               Vote.title, Compound.code, Compound.name]
-    query = select(*columns).join(Compound, Compound.id == Vote.compound_id).where(Vote.id == vote_id)
+    """The vote (with its compound) and, when ``code`` is given, that code's row: one query.
+
+    The cast path uses plain table statements (no ORM entities) to keep each ballot cheap.
+    """
+    vote_t, compound_t, code_t = Vote.__table__.c, Compound.__table__.c, VotingCode.__table__.c
+    query = (select(vote_t.id, vote_t.compound_id, vote_t.kind, vote_t.seats, vote_t.state, vote_t.opens_at,
+                    vote_t.closes_at, vote_t.title, compound_t.code, compound_t.name)
+             .select_from(Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id))
+             .where(vote_t.id == vote_id))
     if normalise_code(code):
-        query = query.add_columns(VotingCode.id, VotingCode.voter_id, VotingCode.used_at).outerjoin(
-            VotingCode, (VotingCode.vote_id == Vote.id) & (VotingCode.code_hash == hash_code(code)))
+        query = (select(*query.selected_columns, code_t.id, code_t.voter_id, code_t.used_at)
+                 .select_from(Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id)
+                              .outerjoin(VotingCode.__table__, (code_t.vote_id == vote_t.id)
+                                         & (code_t.code_hash == hash_code(code))))
+                 .where(vote_t.id == vote_id))
     row = db.session.execute(query).first()
     if row is None:
         return None, None
@@ -371,16 +379,16 @@ def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is
     digest = receipt_hash(receipt)
     is_blank = not is_spoilt and not selection.candidate_ids and selection.choice is None
     ballot_id = db.session.execute(
-        insert(Ballot).values(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
+        insert(Ballot.__table__).values(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
                               is_blank=is_blank, is_spoilt=is_spoilt, receipt_hash=digest, proxy_name=proxy_name,
                               proxy_document=proxy_document, cast_at=clock.utcnow(), is_audited=is_audited)
-        .returning(Ballot.id)).scalar_one()
+        .returning(Ballot.__table__.c.id)).scalar_one()
     if selection.candidate_ids:
         # only candidates of this vote: a forged id inserts nothing and the ballot is refused
         marks = db.session.execute(insert(BallotChoice.__table__).from_select(
             ["ballot_id", "candidate_id"],
-            select(literal(ballot_id), Candidate.id).where(Candidate.vote_id == vote.id,
-                                                           Candidate.id.in_(selection.candidate_ids)))
+            select(literal(ballot_id), Candidate.__table__.c.id).where(
+                Candidate.__table__.c.vote_id == vote.id, Candidate.__table__.c.id.in_(selection.candidate_ids)))
             .returning(BallotChoice.__table__.c.candidate_id)).all()
         if len(marks) != len(selection.candidate_ids):
             raise VotingError(_("选票上有不在候选人名单中的人。"))
@@ -399,9 +407,9 @@ def cast_online(vote, voter_id: int, selection: Selection, *, code=None) -> tupl
     if not vote.accepts_ballots_at(now):
         raise VotingError(_("该表决当前不在投票时间内。"))
     if code is not None:
+        code_t = VotingCode.__table__.c
         claimed = db.session.execute(
-            update(VotingCode).where(VotingCode.id == code.id, VotingCode.used_at.is_(None)).values(used_at=now)
-            .execution_options(synchronize_session=False))
+            update(VotingCode.__table__).where(code_t.id == code.id, code_t.used_at.is_(None)).values(used_at=now))
         if claimed.rowcount != 1:
             raise AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
     channel = "online_code" if code is not None else "online_account"
@@ -426,17 +434,20 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
 
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}).scalar():
             return 0
-    query = (select(Ballot.id, Ballot.vote_id, Ballot.channel, Ballot.receipt_hash, Ballot.cast_at, Vote.compound_id)
-             .join(Vote, Vote.id == Ballot.vote_id).where(Ballot.is_audited.is_(False)).order_by(Ballot.id).limit(limit))
+    ballot_t, vote_t = Ballot.__table__.c, Vote.__table__.c
+    query = (select(ballot_t.id, ballot_t.vote_id, ballot_t.channel, ballot_t.receipt_hash, ballot_t.cast_at,
+                    vote_t.compound_id)
+             .select_from(Ballot.__table__.join(Vote.__table__, vote_t.id == ballot_t.vote_id))
+             .where(ballot_t.is_audited.is_(False)).order_by(ballot_t.id).limit(limit))
     if vote_id is not None:
-        query = query.where(Ballot.vote_id == vote_id)
+        query = query.where(ballot_t.vote_id == vote_id)
     rows = session.execute(query).all()
     for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id in rows:
         record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter",
                after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at})
     if rows:
-        session.execute(update(Ballot).where(Ballot.id.in_([row[0] for row in rows]))
-                        .values(is_audited=True).execution_options(synchronize_session=False))
+        session.execute(update(Ballot.__table__).where(ballot_t.id.in_([row[0] for row in rows]))
+                        .values(is_audited=True))
     return len(rows)
 
 
