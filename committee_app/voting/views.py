@@ -444,7 +444,8 @@ def cast(vote_id: int):
         status = 409 if isinstance(error, operations.AlreadyVoted) else 400
         return _ballot_page(compound, vote, code_text=code_text, status=status, message=str(error))
     return render_template("voting/receipt.html", vote=target, receipt=receipt,
-                           compound={"code": target.compound_code, "name": target.compound_name})
+                           compound={"code": target.compound_code, "name": target.compound_name},
+                           next_url=url_for("voting.box", code=target.compound_code, vote_id=target.id))
 
 
 def _caster(target, code_text: str, code):
