@@ -3,6 +3,7 @@ count and the result notice. They flush and audit; they never commit.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import Integer, bindparam, delete, func, insert, select, update
 
 from .. import clock
 from ..audit.operations import record
@@ -234,7 +235,8 @@ def receipt_hash(receipt: str) -> str:
 
 
 def _random_code(groups: int) -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(groups * 4))
+    # 32 symbols: each random byte's low five bits pick one, uniformly
+    raw = "".join(CODE_ALPHABET[byte & 31] for byte in secrets.token_bytes(groups * 4))
     return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
 
 
@@ -344,28 +346,47 @@ class CodeRow:
     used_at: datetime | None
 
 
-def ballot_target(vote_id: int, code: str = "") -> tuple[BallotTarget | None, CodeRow | None]:
-    """The vote (with its compound) and, when ``code`` is given, that code's row: one query.
+@functools.cache
+def _cast_statements() -> dict:
+    """The cast path's statements, built once per process with bind parameters.
 
-    The cast path uses plain table statements (no ORM entities) to keep each ballot cheap.
+    Building a statement costs more than running it; plain table statements (no ORM
+    entities) also skip the ORM's compilation step.
     """
     vote_t, compound_t, code_t = Vote.__table__.c, Compound.__table__.c, VotingCode.__table__.c
-    query = (select(vote_t.id, vote_t.compound_id, vote_t.kind, vote_t.seats, vote_t.state, vote_t.opens_at,
+    ballot_t, choice_t, candidate_t = Ballot.__table__, BallotChoice.__table__, Candidate.__table__.c
+    vote_columns = (vote_t.id, vote_t.compound_id, vote_t.kind, vote_t.seats, vote_t.state, vote_t.opens_at,
                     vote_t.closes_at, vote_t.title, compound_t.code, compound_t.name)
-             .select_from(Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id))
-             .where(vote_t.id == vote_id))
+    with_compound = Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id)
+    return {
+        "target": select(*vote_columns).select_from(with_compound).where(vote_t.id == bindparam("vote_id")),
+        "target_code": select(*vote_columns, code_t.id, code_t.voter_id, code_t.used_at).select_from(
+            with_compound.outerjoin(VotingCode.__table__, (code_t.vote_id == vote_t.id)
+                                    & (code_t.code_hash == bindparam("code_hash"))))
+        .where(vote_t.id == bindparam("vote_id")),
+        "claim_code": update(VotingCode.__table__).where(code_t.id == bindparam("code_id"), code_t.used_at.is_(None))
+        .values(used_at=bindparam("now")),
+        "ballot": insert(ballot_t).returning(ballot_t.c.id),
+        # only candidates of this vote: a forged id inserts nothing and the ballot is refused
+        "marks": insert(choice_t).from_select(
+            ["ballot_id", "candidate_id"],
+            select(bindparam("ballot_id", type_=Integer), candidate_t.id).where(
+                candidate_t.vote_id == bindparam("vote_id"), candidate_t.id.in_(bindparam("ids", expanding=True))))
+        .returning(choice_t.c.candidate_id),
+    }
+
+
+def ballot_target(vote_id: int, code: str = "") -> tuple[BallotTarget | None, CodeRow | None]:
+    """The vote (with its compound) and, when ``code`` is given, that code's row: one query."""
+    statements = _cast_statements()
     if normalise_code(code):
-        query = (select(*query.selected_columns, code_t.id, code_t.voter_id, code_t.used_at)
-                 .select_from(Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id)
-                              .outerjoin(VotingCode.__table__, (code_t.vote_id == vote_t.id)
-                                         & (code_t.code_hash == hash_code(code))))
-                 .where(vote_t.id == vote_id))
-    row = db.session.execute(query).first()
+        row = db.session.execute(statements["target_code"], {"vote_id": vote_id, "code_hash": hash_code(code)}).first()
+    else:
+        row = db.session.execute(statements["target"], {"vote_id": vote_id}).first()
     if row is None:
         return None, None
-    target = BallotTarget(*row[:10])
     code_row = CodeRow(*row[10:13]) if len(row) > 10 and row[10] is not None else None
-    return target, code_row
+    return BallotTarget(*row[:10]), code_row
 
 
 def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is_spoilt: bool = False,
@@ -375,21 +396,17 @@ def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is
 
     The unique (vote_id, voter_id) constraint refuses a second ballot (IntegrityError).
     """
+    statements = _cast_statements()
     receipt = new_receipt_code()
     digest = receipt_hash(receipt)
     is_blank = not is_spoilt and not selection.candidate_ids and selection.choice is None
-    ballot_id = db.session.execute(
-        insert(Ballot.__table__).values(vote_id=vote.id, voter_id=voter_id, channel=channel, choice=selection.choice,
-                              is_blank=is_blank, is_spoilt=is_spoilt, receipt_hash=digest, proxy_name=proxy_name,
-                              proxy_document=proxy_document, cast_at=clock.utcnow(), is_audited=is_audited)
-        .returning(Ballot.__table__.c.id)).scalar_one()
+    ballot_id = db.session.execute(statements["ballot"], {
+        "vote_id": vote.id, "voter_id": voter_id, "channel": channel, "choice": selection.choice,
+        "is_blank": is_blank, "is_spoilt": is_spoilt, "receipt_hash": digest, "proxy_name": proxy_name,
+        "proxy_document": proxy_document, "cast_at": clock.utcnow(), "is_audited": is_audited}).scalar_one()
     if selection.candidate_ids:
-        # only candidates of this vote: a forged id inserts nothing and the ballot is refused
-        marks = db.session.execute(insert(BallotChoice.__table__).from_select(
-            ["ballot_id", "candidate_id"],
-            select(literal(ballot_id), Candidate.__table__.c.id).where(
-                Candidate.__table__.c.vote_id == vote.id, Candidate.__table__.c.id.in_(selection.candidate_ids)))
-            .returning(BallotChoice.__table__.c.candidate_id)).all()
+        marks = db.session.execute(statements["marks"], {"ballot_id": ballot_id, "vote_id": vote.id,
+                                                         "ids": list(selection.candidate_ids)}).all()
         if len(marks) != len(selection.candidate_ids):
             raise VotingError(_("选票上有不在候选人名单中的人。"))
     return ballot_id, receipt, digest
@@ -407,9 +424,7 @@ def cast_online(vote, voter_id: int, selection: Selection, *, code=None) -> tupl
     if not vote.accepts_ballots_at(now):
         raise VotingError(_("该表决当前不在投票时间内。"))
     if code is not None:
-        code_t = VotingCode.__table__.c
-        claimed = db.session.execute(
-            update(VotingCode.__table__).where(code_t.id == code.id, code_t.used_at.is_(None)).values(used_at=now))
+        claimed = db.session.execute(_cast_statements()["claim_code"], {"code_id": code.id, "now": now})
         if claimed.rowcount != 1:
             raise AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
     channel = "online_code" if code is not None else "online_account"
