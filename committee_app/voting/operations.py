@@ -192,6 +192,8 @@ def count_vote(vote: Vote, compound: Compound, *, actor=None) -> dict:
     """Count a closed vote. Refused while paper entries wait for a second entry or disagree."""
     from .util import paper_status
 
+    while drain_ballot_audit(vote_id=vote.id, wait=True):  # a ballot that committed as the vote closed
+        pass
     status = paper_status(vote)
     if status.waiting or status.mismatched:
         raise VotingError(_("还有 %(waiting)s 张纸质选票只录入了一次、%(mismatched)s 张两次录入不一致，处理后才能计票。",
@@ -358,12 +360,16 @@ def _cast_statements() -> dict:
     vote_columns = (vote_t.id, vote_t.compound_id, vote_t.kind, vote_t.seats, vote_t.state, vote_t.opens_at,
                     vote_t.closes_at, vote_t.title, compound_t.code, compound_t.name)
     with_compound = Vote.__table__.join(Compound.__table__, compound_t.id == vote_t.compound_id)
+    # FOR SHARE OF vote (PostgreSQL; SQLite has one writer anyway): closing the vote waits for the
+    # ballots being cast, and a ballot cast after the close sees it closed — none slips in late
+    share_vote = {"read": True, "of": Vote.__table__}
     return {
-        "target": select(*vote_columns).select_from(with_compound).where(vote_t.id == bindparam("vote_id")),
+        "target": select(*vote_columns).select_from(with_compound).where(vote_t.id == bindparam("vote_id"))
+        .with_for_update(**share_vote),
         "target_code": select(*vote_columns, code_t.id, code_t.voter_id, code_t.used_at).select_from(
             with_compound.outerjoin(VotingCode.__table__, (code_t.vote_id == vote_t.id)
                                     & (code_t.code_hash == bindparam("code_hash"))))
-        .where(vote_t.id == bindparam("vote_id")),
+        .where(vote_t.id == bindparam("vote_id")).with_for_update(**share_vote),
         "claim_code": update(VotingCode.__table__).where(code_t.id == bindparam("code_id"), code_t.used_at.is_(None))
         .values(used_at=bindparam("now")),
         "ballot": insert(ballot_t).returning(ballot_t.c.id),
