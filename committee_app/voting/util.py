@@ -1,7 +1,6 @@
 """Voting queries and the plain-value contexts of the voting PDFs."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction

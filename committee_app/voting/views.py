@@ -17,7 +17,6 @@ from ..registry.models import Compound
 from . import integration, operations, util
 from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
 from .models import STATE_LABELS, Ballot, Candidate, Vote
-from .tally import tally
 
 bp = Blueprint("voting", __name__)
 

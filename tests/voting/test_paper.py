@@ -2,7 +2,6 @@
 only matching entries count; disagreements are listed and resolved; proxies record the
 authorisation."""
 from committee_app.extensions import db
-from committee_app.voting import operations
 from committee_app.voting.models import Ballot, Candidate, PaperEntry, Vote
 
 from tests.conftest import login
