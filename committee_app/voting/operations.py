@@ -673,7 +673,8 @@ def post_result_notice(vote: Vote, compound: Compound, *, actor=None):
     context = result_notice_context(vote, compound)
     pdf = render_pdf("result_notice.html", **context)
     notice = post_notice(compound, kind="result_notice", title=context["title"], posted_on=clock.today(),
-                         body=context["summary"], citations=list(vote.result.get("basis", [])),
+                         body=f"{context['summary']}\n公开票箱（凭回执码核对本人选票）：{context['box_url']}",
+                         citations=list(vote.result.get("basis", [])),
                          source=("vote", vote.id), pdf=pdf, posted_by=actor)
     vote.result_notice_id = notice.id
     db.session.flush()

@@ -200,7 +200,15 @@ def result_notice_context(vote: Vote, compound: Compound) -> dict:
         summary = f"{vote.title}：{'通过' if view['passed'] else '未通过'}（{view['status_label']}）。"
     return {"title": f"{vote.title}表决结果公告", "compound_name": compound.name,
             "generated_on": clock.today().isoformat(), "issuer": f"{compound.name}业主大会", "vote": plain,
-            "count": view, "elected": elected, "summary": summary}
+            "count": view, "elected": elected, "summary": summary, "box_url": box_url(vote, compound)}
+
+
+def box_url(vote: Vote, compound: Compound) -> str:
+    """The public ballot box's address (PUBLIC_BASE_URL, else the request's host; a path in commands)."""
+    from flask import current_app, has_request_context, request
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or (request.host_url if has_request_context() else "")
+    return f"{base.rstrip('/')}/board/{compound.code}/votes/{vote.id}"
 
 
 # --------------------------------------------------------------------------- letters and ballot papers

@@ -252,3 +252,16 @@ def test_the_ballot_paper_lists_the_candidates_and_the_limit(app, client, world,
     assert "表决票" in text and "甲" in text and "丙" in text and "最多选 2 人" in text and "业主签名" in text
     text = pdf_text(client.get(f"/compounds/A/votes/{motion_id}/ballot-paper.pdf").data, tmp_path)
     assert "特别事项" in text and "同意" in text and "弃权" in text
+
+
+def test_the_result_notice_points_owners_to_the_public_ballot_box(app, client, world, motion):
+    vote_id = motion()
+    with app.app_context():
+        cast(vote_id, "张三", choice="for")
+        db.session.commit()
+    login(client, "organiser")
+    for step in ("close", "count", "result-notice"):
+        client.post(f"/compounds/A/votes/{vote_id}/{step}")
+    with app.app_context():
+        notice = db.session.scalar(db.select(Notice).where(Notice.kind == "result_notice"))
+        assert f"/board/A/votes/{vote_id}" in notice.body and "公开票箱" in notice.body
