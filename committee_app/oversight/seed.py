@@ -59,7 +59,7 @@ def _notice_period_broken(ctx, today) -> None:
     elected_on = add_months(term_ends_on, -60) + timedelta(days=1)
     _committee(ctx, "望丛春晓", elected_on, 20, 2, term_ends_on=term_ends_on)
     meeting_on = today - timedelta(days=5)
-    procedure = procedures.start_procedure(compound, "reelection", actor=organiser, on=today - timedelta(days=100),
+    procedure = procedures.start_procedure(compound, "reelection", actor=organiser, on=meeting_on - timedelta(days=100),
                                            term_ends_on=term_ends_on, meeting_on=meeting_on)
     steps = {step.key: step for step in procedure.steps}
     for key, days_before in (("R2_start", 99), ("R3_working_group", 90), ("R4_roll_notice", 40),
