@@ -48,6 +48,7 @@ class MeetingNoticeForm(FlaskForm):
     place = StringField(_l("地点"), validators=[DataRequired(_l("请填写会议地点。")), Length(max=255)])
     form = SelectField(_l("会议形式"), choices=[(key, _l(label)) for key, label in MEETING_FORMS.items()])
     agenda = TextAreaField(_l("会议议题（每行一项）"), validators=[DataRequired(_l("请填写会议议题。")), Length(max=4000)])
+    reason = TextAreaField(_l("更正或改期的理由（将显示在被替换的通知上）"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("生成并张贴会议通知"))
 
 

@@ -22,10 +22,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from typing import TYPE_CHECKING
+
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+    from ..registry.models import Compound
 
 PROCEDURE_KINDS = ("formation", "reelection")
 PROCEDURE_STATUSES = ("active", "completed", "abandoned")
@@ -78,7 +84,7 @@ class Procedure(db.Model):
     meeting_place: Mapped[str | None] = mapped_column(String(255))
     meeting_agenda: Mapped[str | None] = mapped_column(Text)
 
-    compound = relationship("Compound")
+    compound: Mapped["Compound"] = relationship()
     steps: Mapped[list["ProcedureStep"]] = relationship(
         back_populates="procedure", order_by="ProcedureStep.position", cascade="all, delete-orphan")
 
@@ -117,8 +123,8 @@ class ProcedureStep(db.Model):
     procedure: Mapped[Procedure] = relationship(back_populates="steps")
     documents: Mapped[list["StepDocument"]] = relationship(
         back_populates="step", order_by="StepDocument.id", cascade="all, delete-orphan")
-    signed_off_by = relationship("User", foreign_keys=[signed_off_by_id])
-    returned_by = relationship("User", foreign_keys=[returned_by_id])
+    signed_off_by: Mapped["User | None"] = relationship(foreign_keys=[signed_off_by_id])
+    returned_by: Mapped["User | None"] = relationship(foreign_keys=[returned_by_id])
 
     @property
     def is_settled(self) -> bool:
@@ -155,6 +161,13 @@ class ProcedureStep(db.Model):
         self.completed_by_id = by_id
         self.signed_off_at = None
         self.signed_off_by_id = None
+
+    def reissue(self, on: date, *, by_id: int | None) -> None:
+        """A done step whose document is re-issued (a corrected notice): it now dates from ``on``."""
+        self._require((DONE,), "reissue")
+        self.done_on = on
+        self.completed_at = clock.utcnow()
+        self.completed_by_id = by_id
 
     def sign_off(self, by_id: int | None) -> None:
         self._require((SUBMITTED,), "sign off")

@@ -109,7 +109,10 @@ def _close_if_finished(procedure: Procedure, actor) -> None:
 
 
 def start_procedure(compound, kind: str, *, actor=None, on: date | None = None, **anchors) -> Procedure:
-    """Start a formation or re-election for ``compound`` with every step of its rule set pending."""
+    """Start a formation or re-election for ``compound`` with every step of its rule set pending.
+
+    A re-election without ``term_ends_on`` takes the sitting committee's term end (committees feature).
+    """
     if kind not in PROCEDURE_KINDS:
         raise ProcedureError(_("未知的程序类型：%(kind)s", kind=kind))
     unknown = sorted(set(anchors) - set(ANCHOR_FIELDS))
@@ -117,6 +120,8 @@ def start_procedure(compound, kind: str, *, actor=None, on: date | None = None, 
         raise ProcedureError(_("未知的关键日期：%(name)s", name=unknown[0]))
     if util.active_procedure(compound) is not None:
         raise ProcedureError(_("该小区已有进行中的程序，须先结束才能开始新的程序。"))
+    if kind == "reelection" and anchors.get("term_ends_on") is None:
+        anchors["term_ends_on"] = util.committee_term_end(compound)  # the sitting committee's, if recorded
     rule_set = get_rule_set(compound.rule_set)
     procedure = Procedure(compound_id=compound.id, kind=kind, rule_set=rule_set.key, status="active",
                           started_on=on or clock.today(), started_by_id=_actor_id(actor),
@@ -142,11 +147,13 @@ def abandon_procedure(procedure: Procedure, reason: str, *, actor=None) -> None:
            after={"status": "abandoned", "reason": procedure.closed_reason})
 
 
-def set_anchors(procedure: Procedure, *, actor=None, **anchors: date | None) -> dict[str, tuple]:
+def set_anchors(procedure: Procedure, *, actor=None, _reissue: bool = False,
+                **anchors: date | None) -> dict[str, tuple]:
     """Change anchor dates; due dates follow (they are derived). Returns {name: (old, new)}.
 
     Refused when a step already completed would then break a legal minimum (e.g. moving the
-    meeting to 10 days after the meeting notice was posted).
+    meeting to 10 days after the roll notice was posted), and for the meeting date once the
+    meeting notice is out (that takes a new notice: :func:`post_meeting_notice` with a reason).
     """
     _require_active(procedure)
     unknown = sorted(set(anchors) - set(ANCHOR_FIELDS))
@@ -156,6 +163,14 @@ def set_anchors(procedure: Procedure, *, actor=None, **anchors: date | None) -> 
                if getattr(procedure, name) != value}
     if not changes:
         return {}
+    if "meeting_on" in changes and not _reissue:
+        notice_step = util.meeting_notice_step(procedure)
+        if notice_step is not None and notice_step.state in (DONE, SUBMITTED):
+            citations = util.deadline_citations(util.procedure_rules(procedure)[notice_step.key])
+            raise ProcedureError(
+                _("会议通知已于 %(on)s 发出：改期须重新发出会议通知（替换原通知），不能只改日期。",
+                  on=notice_step.done_on.isoformat()) + _("（依据：%(citations)s）", citations="、".join(citations)),
+                citations)
     new_anchors = {**procedure.anchors(), **anchors}
     settings = util.effective_settings(procedure.compound)
     rules = util.procedure_rules(procedure)
@@ -423,6 +438,19 @@ def _storable(value):
 # --------------------------------------------------------------------------- notices posted by steps
 
 
+def _render_pdf(template: str, **context) -> bytes:
+    """``render_pdf``, also from a CLI command or the demo seeder (no request): the layout's context
+    processor reads ``current_user``, which needs a request, so one is borrowed for the render."""
+    from flask import has_request_context
+
+    from ..pdf import render_pdf
+
+    if has_request_context():
+        return render_pdf(template, **context)
+    with current_app.test_request_context():
+        return render_pdf(template, **context)
+
+
 def issuer_of(procedure: Procedure) -> str:
     name = procedure.compound.name
     return (_("%(name)s首次业主大会筹备组", name=name) if procedure.kind == "formation"
@@ -436,7 +464,6 @@ def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None
     so a refused notice is never rendered or posted.
     """
     from ..notices.operations import post_notice, publicity_end
-    from ..pdf import render_pdf
     from ..registry.models import Voter
     from ..registry.util import roll_notice_context
 
@@ -458,7 +485,7 @@ def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None
                    "contact": issuer_of(procedure)},
         parking_counts=bool(settings.get("parking_area_counts", True)),
     )
-    pdf = render_pdf("roll_notice.html", **context)
+    pdf = _render_pdf("roll_notice.html", **context)
     notice = post_notice(compound, kind="roll_notice", title=_("%(name)s业主名册公示", name=compound.name),
                          posted_on=on, publicity_days=days, citations=list(rule.citations),
                          body=_("表决权人 %(voters)s 人，专有部分 %(units)s 个，总面积 %(area)s ㎡。对名册有异议的，请于公示期内书面提出。",
@@ -469,10 +496,15 @@ def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None
 
 
 def post_meeting_notice(procedure: Procedure, *, posted_on: date, meeting_on: date, meeting_time: str,
-                        place: str, form: str, agenda: str, actor=None):
-    """Set the meeting date, check the notice period (PMR art 14), post the notice PDF, complete the step."""
-    from ..notices.operations import post_notice
-    from ..pdf import render_pdf
+                        place: str, form: str, agenda: str, actor=None, reason: str | None = None):
+    """Set the meeting date, check the notice period (PMR art 14), post the notice PDF, complete the step.
+
+    Once the notice is posted it is never edited: a correction or a new date (``reason`` required)
+    posts a new notice that supersedes the old one on the board, and the notice period counts
+    again from the new posting date. Refused once the vote has started.
+    """
+    from ..notices.models import Notice
+    from ..notices.operations import post_notice, supersede_notice
     from .models import MEETING_FORMS
 
     _require_active(procedure)
@@ -484,25 +516,50 @@ def post_meeting_notice(procedure: Procedure, *, posted_on: date, meeting_on: da
     if not (meeting_time or "").strip() or not (place or "").strip():
         raise ProcedureError(_("请填写会议时间和地点。"))
     compound = procedure.compound
-    set_anchors(procedure, actor=actor, meeting_on=meeting_on)
-    step = complete_action(compound, "meeting_notice", on=posted_on, actor=actor)
+    step = util.meeting_notice_step(procedure)
     if step is None:
         raise ProcedureError(_("本程序没有会议通知步骤。"))
     rule = _rule(step)
+    old_notice = None
+    if step.state == DONE:
+        if not reason or not reason.strip():
+            raise ProcedureError(_("会议通知已发出：更正或改期须写明理由，新通知将替换原通知。"))
+        rules = util.procedure_rules(procedure)
+        if any(rules[s.key].action == "vote" and not s.is_open for s in procedure.steps if s.key in rules):
+            raise ProcedureError(_("投票已开始或已完成，不能再更正会议通知。"))
+        _check_not_future(posted_on)
+        before = _step_snapshot(step)
+        step.reissue(posted_on, by_id=_actor_id(actor))
+        set_anchors(procedure, actor=actor, meeting_on=meeting_on, _reissue=True)
+        # the new posting date must give the full notice period before the (new) meeting date
+        _check_legal_date(step, rule, posted_on, procedure.anchors(), util.effective_settings(compound))
+        db.session.flush()
+        record("procedure.step.reissue", step, compound_id=compound.id, actor=actor,
+               before=before, after={**_step_snapshot(step), "reason": reason.strip()})
+        old_notice = db.session.scalar(
+            db.select(Notice).where(Notice.source_type == "procedure_step", Notice.source_id == step.id,
+                                    Notice.kind == "meeting_notice", Notice.superseded_by_id.is_(None))
+            .order_by(Notice.id.desc()).limit(1))
+    else:
+        set_anchors(procedure, actor=actor, meeting_on=meeting_on)
+        step = complete_action(compound, "meeting_notice", on=posted_on, actor=actor)
     procedure.meeting_form = form
     procedure.meeting_time = meeting_time.strip()
     procedure.meeting_place = place.strip()
     procedure.meeting_agenda = "\n".join(items)
     settings = util.effective_settings(compound)
     context = _meeting_notice_context(procedure, step, settings, posted_on=posted_on, items=items)
-    pdf = render_pdf("meeting_notice.html", **context)
-    notice = post_notice(compound, kind="meeting_notice", title=context["title"], posted_on=posted_on,
-                         publicity_ends_on=meeting_on, citations=list(rule.citations),
-                         body=_("会议日期：%(date)s %(time)s；地点：%(place)s；形式：%(form)s。议题：%(agenda)s",
-                                date=meeting_on.isoformat(), time=procedure.meeting_time,
-                                place=procedure.meeting_place, form=context["form_label"],
-                                agenda="；".join(items)),
-                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    pdf = _render_pdf("meeting_notice.html", **context)
+    fields = dict(title=context["title"], posted_on=posted_on, publicity_ends_on=meeting_on,
+                  citations=list(rule.citations),
+                  body=_("会议日期：%(date)s %(time)s；地点：%(place)s；形式：%(form)s。议题：%(agenda)s",
+                         date=meeting_on.isoformat(), time=procedure.meeting_time, place=procedure.meeting_place,
+                         form=context["form_label"], agenda="；".join(items)),
+                  source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
+    if old_notice is not None:
+        notice = supersede_notice(old_notice, reason=reason, kind="meeting_notice", **fields)
+    else:
+        notice = post_notice(compound, kind="meeting_notice", **fields)
     db.session.flush()
     record("procedure.meeting", procedure, compound_id=compound.id, actor=actor,
            after={"meeting_on": meeting_on, "form": form, "time": procedure.meeting_time,

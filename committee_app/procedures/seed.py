@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
-
 from . import operations
+from .util import committee_term_end
 
 
 def seed_procedures(ctx) -> None:
@@ -13,11 +12,11 @@ def seed_procedures(ctx) -> None:
     organiser, officer = ctx.users["organiser"], ctx.users["street"]
 
     zt = ctx.compounds["中铁一期"]
-    # the term ends in about 100 days: the start was due 3 months before, the meeting is 30 days out,
-    # so the meeting notice can still lawfully be posted 15+ days before it
+    # the sitting committee's term (committees seeder: about 4 months left) or 100 days; the meeting is
+    # 30 days out, so the meeting notice can still lawfully be posted 15+ days before it
+    term_ends_on = committee_term_end(zt) or today + timedelta(days=100)
     reelection = operations.start_procedure(zt, "reelection", actor=organiser, on=today - timedelta(days=21),
-                                            term_ends_on=today + timedelta(days=100),
-                                            meeting_on=today + timedelta(days=30))
+                                            term_ends_on=term_ends_on, meeting_on=today + timedelta(days=30))
     steps = {step.key: step for step in reelection.steps}
     operations.complete_step(steps["R2_start"], on=today - timedelta(days=20), actor=organiser,
                              note="已书面报告区住建局和郫筒街道办事处")
@@ -25,10 +24,7 @@ def seed_procedures(ctx) -> None:
     operations.complete_step(steps["R3_working_group"], on=today - timedelta(days=12), actor=organiser,
                              note="换届小组7人，组长由社区书记担任，名单已张贴")
     operations.sign_off_step(steps["R3_working_group"], officer)
-    # rendering a PDF outside a request trips the layout's context processor (current_user is None
-    # without a request), so the seeder renders inside a throwaway request context
-    with current_app.test_request_context():
-        operations.post_roll_notice(reelection, on=today - timedelta(days=5), actor=organiser)
+    operations.post_roll_notice(reelection, on=today - timedelta(days=5), actor=organiser)
     ctx.notes.append("中铁一期: re-election at the nominations step; roll notice on the board")
 
     ld = ctx.compounds["绿地三期"]

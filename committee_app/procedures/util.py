@@ -365,3 +365,13 @@ def setting_display(value) -> str:
     if value is False:
         return _("否")
     return setting_text(value)
+
+
+def committee_term_end(compound) -> date | None:
+    """The sitting committee's last day of term, from the committees feature when installed."""
+    try:
+        from ..committees.util import current_committee
+    except ImportError:  # the committees feature is optional
+        return None
+    committee = current_committee(compound)
+    return getattr(committee, "term_ends_on", None) if committee is not None else None

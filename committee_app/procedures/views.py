@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
@@ -26,7 +27,11 @@ def _template_helpers():
 
 def _procedure(code: str, procedure_id: int) -> tuple:
     compound = get_compound_or_404(code)
-    procedure = db.session.get(Procedure, procedure_id)
+    procedure = db.session.get(Procedure, procedure_id, options=[
+        selectinload(Procedure.steps).selectinload(ProcedureStep.documents),
+        selectinload(Procedure.steps).selectinload(ProcedureStep.signed_off_by),
+        selectinload(Procedure.steps).selectinload(ProcedureStep.returned_by),
+    ])
     if procedure is None or procedure.compound_id != compound.id:
         abort(404)
     return compound, procedure
@@ -80,20 +85,10 @@ def index(code: str):
     active = next((p for p in procedures if p.is_active), None)
     form = forms.StartProcedureForm()
     if request.method == "GET" and not form.term_ends_on.data:
-        form.term_ends_on.data = _committee_term_end(compound)
+        form.term_ends_on.data = util.committee_term_end(compound)
     return render_template("procedures/index.html", compound=compound, procedures=procedures, active=active,
                            form=form, can_manage=can(current_user, Ability.MANAGE, compound),
                            titles={p.id: util.procedure_title(p) for p in procedures})
-
-
-def _committee_term_end(compound):
-    """The sitting committee's term end, when the committees feature is installed (optional)."""
-    try:
-        from ..committees.util import current_committee  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    committee = current_committee(compound)
-    return getattr(committee, "term_ends_on", None) if committee else None
 
 
 @bp.post("/compounds/<code>/procedures")
@@ -297,7 +292,7 @@ def meeting_notice(code: str, procedure_id: int):
         if _run(lambda: operations.post_meeting_notice(
                 procedure, posted_on=form.posted_on.data, meeting_on=form.meeting_on.data,
                 meeting_time=form.meeting_time.data, place=form.place.data, form=form.form.data,
-                agenda=form.agenda.data, actor=current_user),
+                agenda=form.agenda.data, actor=current_user, reason=form.reason.data),
                 _("会议通知已张贴到公示栏，该步骤已完成。")):
             return _to_timeline(compound, procedure.id)
     else:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, has_request_context, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -35,6 +35,9 @@ def index():
         return redirect(url_for("registry.compound", code=compound.code))
     if can(current_user, Ability.READ):
         return redirect(url_for("registry.compounds"))
+    if scope.owner_voter_keys:
+        compound = db.session.get(Compound, next(iter(scope.owner_voter_keys)))
+        return redirect(url_for("registry.compound", code=compound.code))
     return render_template("web/no_role.html")
 
 
@@ -88,7 +91,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def layout_context():
         items = []
-        if current_user.is_authenticated:
+        if has_request_context() and current_user.is_authenticated:
             items = [item for item in hooks().nav if item.visible(current_user)]
         return {"nav_items": items, "today": clock.today()}
 

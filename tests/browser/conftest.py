@@ -64,6 +64,6 @@ def log_in():
         page.goto(f"{base_url}/login")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("input[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("input[type=submit]")
     return sign_in

@@ -151,15 +151,48 @@ def test_a_meeting_notice_needs_a_meeting_date(app, world, december):
             operations.complete_action(_compound(world), "meeting_notice", on=date(2026, 11, 1))
 
 
-def test_moving_the_meeting_too_close_to_a_posted_notice_is_refused(app, world, december):
+def test_moving_the_meeting_too_close_to_a_posted_roll_notice_is_refused(app, world, december):
     with app.app_context():
-        procedure = factories.procedure_with_meeting_notice(_compound(world), posted_on=date(2026, 11, 1),
-                                                            meeting_on=date(2026, 11, 20))
-        with pytest.raises(ProcedureError, match="PMR art 14"):
-            operations.set_anchors(procedure, meeting_on=date(2026, 11, 10))
-        assert procedure.meeting_on == date(2026, 11, 20)
-        operations.set_anchors(procedure, meeting_on=date(2026, 11, 30))
+        procedure = factories.start(_compound(world), meeting_on=date(2026, 11, 30))
+        factories.settle_before(procedure, "R4_roll_notice", on=date(2026, 11, 1))
+        operations.complete_action(_compound(world), "roll_notice", on=date(2026, 11, 10))
+        with pytest.raises(ProcedureError, match="GR art 12"):
+            operations.set_anchors(procedure, meeting_on=date(2026, 11, 20))
         assert procedure.meeting_on == date(2026, 11, 30)
+        operations.set_anchors(procedure, meeting_on=date(2026, 12, 20))
+        assert procedure.meeting_on == date(2026, 12, 20)
+
+
+def test_once_the_meeting_notice_is_out_a_new_date_takes_a_new_notice(app, world, december):
+    from committee_app.notices.models import Notice
+
+    with app.app_context():
+        compound = _compound(world)
+        procedure = factories.start(compound)
+        factories.settle_before(procedure, "R7_meeting_notice", on=date(2026, 11, 1))
+        details = dict(meeting_time="9:00", place="会所", form="meeting", agenda="选举")
+        operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 1), meeting_on=date(2026, 11, 20),
+                                       **details)
+        db.session.commit()
+        with pytest.raises(ProcedureError, match="PMR art 14"):
+            operations.set_anchors(procedure, meeting_on=date(2026, 11, 30))
+        with pytest.raises(ProcedureError, match="理由"):
+            operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 20), meeting_on=date(2026, 12, 5),
+                                           **details)
+        # posted again on 11-20, the notice period counts again: 12-04 is too early, 12-05 is fine
+        with pytest.raises(ProcedureError, match="PMR art 14"):
+            operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 20), meeting_on=date(2026, 12, 4),
+                                           reason="改期", **details)
+        db.session.rollback()
+        procedure = active_procedure(compound)
+        step, notice = operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 20),
+                                                      meeting_on=date(2026, 12, 5), reason="会所装修，改期", **details)
+        assert step.done_on == date(2026, 11, 20) and procedure.meeting_on == date(2026, 12, 5)
+        old = db.session.scalar(select(Notice).where(Notice.superseded_by_id == notice.id))
+        assert old.superseded_reason == "会所装修，改期" and old.posted_on == date(2026, 11, 1)
+        from committee_app.procedures.util import vote_gate
+        assert vote_gate(compound, date(2026, 12, 4)) is not None
+        assert vote_gate(compound, date(2026, 12, 5)) is None
 
 
 def test_changing_an_anchor_moves_the_due_dates(app, world, december):

@@ -265,3 +265,79 @@ def test_the_timeline_and_refusals_read_in_english(app, world, client, login_as,
     page = _text(client.post(f"/compounds/A/steps/{steps['R3_working_group']}/complete",
                              data={"done_on": "2026-11-30"}, follow_redirects=True))
     assert "Finish the earlier steps first" in page
+
+
+def test_a_posted_meeting_notice_is_rescheduled_by_a_superseding_notice(app, world, login_as, today):
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, _steps = _procedure(app, world)
+    _settle_until(app, world, "R7_meeting_notice", date(2026, 11, 1))
+    url = f"/compounds/A/procedures/{procedure_id}/meeting-notice"
+    form = {"posted_on": "2026-11-10", "meeting_on": "2026-11-25", "meeting_time": "9:00", "place": "会所",
+            "form": "written", "agenda": "选举"}
+    assert client.post(url, data=form).status_code == 302
+    timeline = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "更正或改期" in timeline
+    # the date alone cannot move any more
+    page = _text(client.post(f"/compounds/A/procedures/{procedure_id}/anchors", data={"meeting_on": "2026-12-20"},
+                             follow_redirects=True))
+    assert "改期须重新发出会议通知" in page
+    assert "理由" in _text(client.get(url))
+    form.update(posted_on="2026-12-01", meeting_on="2026-12-16", reason="原定日期与社区活动冲突")
+    assert client.post(url, data=form).status_code == 302
+    board = _text(client.get("/board/A"))
+    assert "原定日期与社区活动冲突" in board
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).meeting_on == date(2026, 12, 16)
+
+
+def test_the_timeline_query_count_does_not_grow_with_documents(app, world, client, login_as, today):
+    from sqlalchemy import event
+
+    from committee_app.procedures import operations
+
+    login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, steps = _procedure(app, world)
+    url = f"/compounds/A/procedures/{procedure_id}"
+
+    def count() -> int:
+        with app.app_context():
+            seen = []
+            listener = lambda *args, **kwargs: seen.append(1)  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert client.get(url).status_code == 200
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            return len(seen)
+    before = count()
+    with app.app_context():
+        for key in ("R2_start", "R3_working_group", "R11_handover"):
+            step = db.session.get(ProcedureStep, steps[key])
+            for n in range(3):
+                operations.add_document(step, f"{n}.pdf", b"%PDF-1.4 x")
+        db.session.commit()
+    assert count() == before
+
+
+def test_an_organiser_starts_a_step_and_ends_a_procedure_with_a_reason(app, world, login_as, today):
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, steps = _procedure(app, world)
+    client.post(f"/compounds/A/steps/{steps['R2_start']}/start")
+    with app.app_context():
+        step = db.session.get(ProcedureStep, steps["R2_start"])
+        assert step.state == "in_progress" and step.started_on == today
+    client.post(f"/compounds/A/procedures/{procedure_id}/abandon", data={"reason": ""})
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).status == "active"
+    client.post(f"/compounds/A/procedures/{procedure_id}/abandon", data={"reason": "业主大会决定延期换届"})
+    with app.app_context():
+        assert db.session.get(Procedure, procedure_id).status == "abandoned"
+    page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "业主大会决定延期换届" in page and "记录完成" not in page
+    # a new one may start now
+    assert client.post("/compounds/A/procedures", data={"kind": "reelection"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(Procedure.id)).where(Procedure.status == "active")) == 1
