@@ -290,13 +290,14 @@ def committee_meeting_quorum(facts: CompoundFacts, params) -> list[Outcome]:
 
 def committee_motion_majority(facts: CompoundFacts, params) -> list[Outcome]:
     """A motion the record treats as passed had more than half of ALL members in favour
-    (not of those present), so a tie fails."""
+    (not of those present), so a tie fails. Where the record stores no outcome of its own
+    (the meetings feature derives it by this same rule), each decision is shown with its count."""
     outcomes = []
     for meeting in facts.meetings or ():
         for motion in meeting.motions:
-            if not motion.is_recorded_passed:
-                continue
             ok = committee_motion_passes(motion.votes_for, meeting.members)
+            if motion.is_recorded_passed is False or (motion.is_recorded_passed is None and not ok):
+                continue  # not treated as a decision: nothing to check
             values = {"title": motion.text[:40], "meeting_on": meeting.meeting_on, "members": meeting.members,
                       "present": meeting.present, "votes_for": motion.votes_for}
             outcomes.append(Outcome(ok, "ok" if ok else "no_majority", values,

@@ -281,6 +281,9 @@ def test_a_decision_needs_more_than_half_of_all_members_so_a_tie_fails():
     assert messages("committee_motion_majority", f.compound(TODAY, meetings=[passing])) == ["ok"]
     assert messages("committee_motion_majority", f.compound(TODAY, meetings=[tie])) == ["no_majority"]
     assert messages("committee_motion_majority", f.compound(TODAY, meetings=[of_present])) == ["no_majority"]
+    # a record without an outcome of its own: decisions shown with their count, failed motions are no decision
+    derived = f.meeting(7, 6, motions=[f.motion(4, 2), f.motion(3, 3, id=2)])
+    assert messages("committee_motion_majority", f.compound(TODAY, meetings=[derived])) == ["ok"]
 
 
 def test_agenda_posted_7_days_ahead_and_urgent_meetings_flagged_with_their_reason():
