@@ -6,6 +6,7 @@ motion votes), whatever the number of compounds. Features not installed give ``N
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from datetime import date
 
@@ -26,19 +27,31 @@ from .model import (
 )
 
 
-def _settings(rule_set_key: str, overrides: dict | None) -> dict:
-    rule_set = get_rule_set(rule_set_key)
-    try:
-        return rule_set.effective_settings(overrides or {})
-    except ValueError:
-        return rule_set.default_settings()
+def _settings(rule_set_key: str, overrides: dict | None, cache: dict) -> dict:
+    key = (rule_set_key, repr(sorted((overrides or {}).items())))
+    if key not in cache:
+        rule_set = get_rule_set(rule_set_key)
+        try:
+            cache[key] = rule_set.effective_settings(overrides or {})
+        except ValueError:
+            cache[key] = rule_set.default_settings()
+    return cache[key]
 
 
+@functools.cache
 def _step_rules(rule_set_key: str, kind: str) -> dict:
     try:
         return {rule.key: rule for rule in get_rule_set(rule_set_key).procedure(kind)}
     except (KeyError, ValueError):
         return {}
+
+
+@functools.cache
+def _procedure_title(rule_set_key: str, kind: str) -> str:
+    try:
+        return next((p.title_zh for p in get_rule_set(rule_set_key).procedures if p.kind == kind), kind)
+    except (KeyError, ValueError):
+        return kind
 
 
 def gather(compounds: list[tuple], today: date | None = None) -> dict[int, CompoundFacts]:
@@ -52,9 +65,10 @@ def gather(compounds: list[tuple], today: date | None = None) -> dict[int, Compo
     notices = _notices(ids)
     votes = _votes(ids)
     meetings = _meetings(ids)
+    settings_cache: dict = {}
     return {
         cid: CompoundFacts(
-            compound_id=cid, code=code, name=name, today=today, settings=_settings(rule_set, overrides),
+            compound_id=cid, code=code, name=name, today=today, settings=_settings(rule_set, overrides, settings_cache),
             procedures=tuple(procedures.get(cid, ())), committees=tuple(committees.get(cid, ())),
             notices=tuple(notices.get(cid, ())),
             votes=None if votes is None else tuple(votes.get(cid, ())),
@@ -88,11 +102,12 @@ def _procedures(ids: list[int]) -> dict[int, list[ProcedureFact]]:
             step_facts.append(StepFact(
                 key=step.key, title=rule.title_zh if rule else step.key, action=rule.action if rule else None,
                 state=step.state, done_on=step.done_on, deadline=rule.deadline if rule else None,
-                street_signoff=bool(rule and rule.street_signoff)))
+                street_signoff=bool(rule and rule.street_signoff), rule=rule))
         anchors = {"application_on": row.application_on, "group_formed_on": row.group_formed_on,
                    "meeting_on": row.meeting_on, "election_on": row.election_on, "term_ends_on": row.term_ends_on}
         result[row.compound_id].append(ProcedureFact(row.id, row.kind, row.status, row.started_on, anchors,
-                                                     tuple(step_facts)))
+                                                     tuple(step_facts), row.rule_set,
+                                                     _procedure_title(row.rule_set, row.kind)))
     return result
 
 

@@ -22,6 +22,7 @@ class StepFact:
     done_on: date | None
     deadline: Any  # rules.DeadlineRule | None
     street_signoff: bool = False
+    rule: Any = None  # the rules.StepRule, when the rule set still has the step
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class ProcedureFact:
     started_on: date
     anchors: dict  # application_on, group_formed_on, meeting_on, election_on, term_ends_on
     steps: tuple[StepFact, ...] = ()
+    rule_set: str = ""
+    title: str = ""
 
     def step_by_action(self, action: str) -> StepFact | None:
         return next((s for s in self.steps if s.action == action), None)

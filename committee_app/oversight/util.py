@@ -89,6 +89,34 @@ def compound_results(compound) -> tuple[CompoundFacts, list[Result]]:
 # --------------------------------------------------------------------------- the board
 
 
+def overview_of(procedure, settings: dict, today: date):
+    """The procedures feature's overview of an active procedure (current step, next due date,
+    overdue steps, sign-offs waiting), computed from facts already gathered with its own rules
+    (:func:`committee_app.procedures.util.step_due_on` / ``step_is_overdue``), so the board
+    needs no further query. A test keeps it equal to ``procedure_overview``."""
+    from ..procedures.util import ProcedureOverview, step_due_on, step_is_overdue
+
+    current, next_due, overdue, waiting = None, None, 0, 0
+    for step in procedure.steps:
+        rule = step.rule
+        if rule is None:
+            continue
+        if current is None and step.state not in ("done", "waived"):
+            current = rule
+        if step.state == "submitted":
+            waiting += 1
+        if step.state in ("pending", "in_progress"):
+            due_on = step_due_on(rule, procedure.anchors, settings)
+            if step_is_overdue(step, rule, due_on, today):
+                overdue += 1
+            elif due_on is not None and due_on >= today and rule.deadline.kind != "after":
+                next_due = due_on if next_due is None else min(next_due, due_on)
+    return ProcedureOverview(
+        procedure_id=procedure.id, kind=procedure.kind, title=procedure.title,
+        current_step_key=current.key if current else None, current_step_title=current.title_zh if current else None,
+        next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting)
+
+
 @dataclass
 class BoardRow:
     compound_id: int
@@ -125,15 +153,11 @@ def board_rows(user, *, community_id: int | None = None, only_findings: bool = F
                sort: str = "name") -> list[BoardRow]:
     """One row per compound the user may sign off for (street or community scope).
 
-    A fixed number of queries: compounds, the procedure overview (2), and the facts (one per
-    kind of record) — whatever the number of compounds.
+    A fixed number of queries: the compounds, then the facts (one per kind of record) —
+    whatever the number of compounds.
     """
-    from ..procedures.util import procedure_overview
-
     today = clock.today()
     compounds = _compound_rows(scope_query=compounds_where(user, Ability.SIGN_OFF))
-    ids = [row.id for row in compounds]
-    overview = procedure_overview(ids)
     facts = gather([(r.id, r.code, r.name, r.rule_set, r.setting_overrides) for r in compounds], today)
     checks = get_checks()
     rows = []
@@ -146,8 +170,9 @@ def board_rows(user, *, community_id: int | None = None, only_findings: bool = F
             row.term_ends_on = current.term_ends_on
             row.term_status = reelection_status(current.term_ends_on, today,
                                                 int(compound_facts.settings.get("reelection_lead_months", 3)))
-        o = overview.get(compound.id)
-        if o is not None:
+        active = next((p for p in compound_facts.procedures or () if p.status == "active"), None)
+        if active is not None:
+            o = overview_of(active, compound_facts.settings, today)
             row.procedure_id, row.procedure_title = o.procedure_id, o.title
             row.current_step, row.next_due_on = o.current_step_title, o.next_due_on
             row.overdue_steps, row.signoffs_waiting = o.overdue_steps, o.signoffs_waiting

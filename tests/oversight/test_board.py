@@ -149,3 +149,27 @@ def _populate_range(app, world, start: int, stop: int, today: date) -> None:
             procedures.complete_step(procedure.steps[0], on=today - timedelta(days=29))
             post_notice(compound, kind="committee_decision", title="决定", posted_on=today - timedelta(days=3))
         db.session.commit()
+
+
+def test_the_boards_procedure_columns_equal_the_procedures_features_overview(app, world, login_as, today):
+    from committee_app.oversight.facts import gather
+    from committee_app.oversight.util import overview_of
+    from committee_app.procedures.util import procedure_overview
+
+    with app.app_context():
+        a, b, c = (db.session.get(Compound, i) for i in (world.a, world.b, world.c))
+        late = procedures.start_procedure(a, "reelection", on=date(2026, 9, 1), term_ends_on=date(2026, 12, 20),
+                                          meeting_on=date(2026, 12, 20))  # R2 due 2026-09-20: overdue
+        procedures.waive_step(late.steps[1], "街道另行组建")
+        waiting = procedures.start_procedure(b, "reelection", on=date(2026, 11, 1), term_ends_on=date(2027, 6, 30),
+                                             meeting_on=date(2027, 1, 20))
+        procedures.complete_step(waiting.steps[0], on=date(2026, 11, 2))
+        procedures.start_procedure(c, "formation", on=date(2026, 11, 1), application_on=date(2026, 10, 20))
+        db.session.commit()
+        rows = [(x.id, x.code, x.name, x.rule_set, x.setting_overrides) for x in (a, b, c)]
+        facts = gather(rows, today)
+        expected = procedure_overview([a.id, b.id, c.id])
+        for compound_id, compound_facts in facts.items():
+            active = next(p for p in compound_facts.procedures if p.status == "active")
+            assert overview_of(active, compound_facts.settings, today) == expected[compound_id]
+        assert expected[a.id].overdue_steps == 1 and expected[b.id].signoffs_waiting == 1
