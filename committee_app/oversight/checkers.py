@@ -343,7 +343,8 @@ def setting_enabled(facts: CompoundFacts, params) -> list[Outcome]:
 @dataclass(frozen=True)
 class _Act:
     on: object
-    text: str
+    kind: str  # notice | meeting
+    title: str
     subject: str
 
 
@@ -356,13 +357,15 @@ def acting_after_term(facts: CompoundFacts, params) -> list[Outcome]:
         if committee.term_ends_on >= facts.today:
             continue
         successor_on = committees[index + 1].elected_on if index + 1 < len(committees) else None
-        acts = [_Act(n.posted_on, f"发布决定公告“{n.title}”", f"notice:{n.id}") for n in facts.notices or ()
+        meetings_known = facts.meetings is not None  # then a meeting's decisions notice is reported as the meeting
+        acts = [_Act(n.posted_on, "notice", n.title, f"notice:{n.id}") for n in facts.notices or ()
                 if n.kind == "committee_decision" and n.posted_on > committee.term_ends_on
+                and not (meetings_known and n.source_type == "committee_meeting")
                 and (successor_on is None or n.posted_on < successor_on)]
-        acts += [_Act(m.meeting_on, f"召开会议“{m.title}”", f"meeting:{m.id}") for m in facts.meetings or ()
+        acts += [_Act(m.meeting_on, "meeting", m.title, f"meeting:{m.id}") for m in facts.meetings or ()
                  if m.committee_id == committee.id and m.meeting_on > committee.term_ends_on]
         for act in sorted(acts, key=lambda a: a.on):
-            outcomes.append(Outcome(False, "acted", {"term_ends_on": committee.term_ends_on, "act_on": act.on,
-                                                     "act": act.text},
+            outcomes.append(Outcome(False, f"acted_{act.kind}", {"term_ends_on": committee.term_ends_on,
+                                                                  "act_on": act.on, "act": act.title},
                                     ("term_ends_on", "act_on", "act"), None, act.subject))
     return outcomes

@@ -134,10 +134,10 @@ def _notices(ids: list[int]) -> dict[int, list[NoticeFact]]:
     result: dict[int, list[NoticeFact]] = defaultdict(list)
     for row in db.session.execute(
             select(Notice.id, Notice.compound_id, Notice.kind, Notice.title, Notice.posted_on,
-                   Notice.publicity_ends_on, Notice.superseded_by_id)
+                   Notice.publicity_ends_on, Notice.superseded_by_id, Notice.source_type)
             .where(Notice.compound_id.in_(ids)).order_by(Notice.posted_on, Notice.id)):
         result[row.compound_id].append(NoticeFact(row.id, row.kind, row.title, row.posted_on, row.publicity_ends_on,
-                                                  row.superseded_by_id is None))
+                                                  row.superseded_by_id is None, row.source_type))
     return result
 
 

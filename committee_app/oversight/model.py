@@ -62,6 +62,7 @@ class NoticeFact:
     posted_on: date
     publicity_ends_on: date | None
     is_current: bool = True
+    source_type: str | None = None  # e.g. "procedure_step", "committee_meeting"
 
 
 @dataclass(frozen=True)

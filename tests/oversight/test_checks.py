@@ -249,11 +249,15 @@ def test_acts_after_the_term_ended_and_before_a_successor_are_findings():
     on_last_day = f.notice("committee_decision", date(2026, 10, 31), "续签合同")
     day_after = f.notice("committee_decision", date(2026, 11, 1), "续签合同", id=2)
     assert outcomes("acting_after_term", f.compound(TODAY, committees=[ended], notices=[on_last_day])) == []
-    assert messages("acting_after_term", f.compound(TODAY, committees=[ended], notices=[day_after])) == ["acted"]
+    assert messages("acting_after_term", f.compound(TODAY, committees=[ended], notices=[day_after])) == ["acted_notice"]
     successor = f.committee(date(2026, 11, 1), date(2031, 10, 31), id=2)
     assert outcomes("acting_after_term", f.compound(TODAY, committees=[ended, successor], notices=[day_after])) == []
     meeting = f.meeting(7, 5, meeting_on=date(2026, 11, 5))
-    assert messages("acting_after_term", f.compound(TODAY, committees=[ended], meetings=[meeting])) == ["acted"]
+    assert messages("acting_after_term", f.compound(TODAY, committees=[ended], meetings=[meeting])) == ["acted_meeting"]
+    # the meeting's own decisions notice is the same act, reported once
+    decisions = f.notice("committee_decision", date(2026, 11, 6), id=3, source_type="committee_meeting")
+    assert messages("acting_after_term", f.compound(TODAY, committees=[ended], meetings=[meeting],
+                                                    notices=[decisions])) == ["acted_meeting"]
 
 
 def test_the_non_voter_clause_is_flagged_as_a_risk_only_when_enabled():

@@ -118,4 +118,4 @@ def test_a_meeting_after_the_term_ended_is_acting_after_term(app, world, today):
     m = _meetings_models()
     committee_id, members = _committee(app, world.a, 5, term_ends_on=date(2026, 11, 15))
     _meeting(app, m, world.a, committee_id, members[:3], 3, on=date(2026, 11, 16), posted=date(2026, 11, 9))
-    assert _findings(app, world.a)["acting_after_term"] == ["acted"]
+    assert _findings(app, world.a)["acting_after_term"] == ["acted_meeting"]
