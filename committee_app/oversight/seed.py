@@ -5,6 +5,8 @@
   the committee still posted a decision after its term.
 - 望丛春晓: notice period broken — its re-election meeting notice was posted 10 days before
   the meeting (15 are required, PMR art 14) and the vote was held on the meeting day.
+- 锦华丽景: a formation just started; the developer's handover waits for the street office's
+  sign-off (with 绿地三期's, two steps to sign off or return).
 (中铁二期, from the committees seed, shows a re-election whose start date has passed.)
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ def seed_oversight(ctx) -> None:
     _clean(ctx, today)
     _overdue_reelection(ctx, today)
     _notice_period_broken(ctx, today)
+    _waiting_for_signoff(ctx, today)
     ctx.notes.append("oversight: 犀浦和园 clean; 柏林花语 term ended without re-election and acted after it; "
                      "望丛春晓 meeting notice posted 10 days before the meeting")
 
@@ -81,3 +84,11 @@ def _notice_period_broken(ctx, today) -> None:
                 posted_on=posted_on, publicity_ends_on=meeting_on, citations=["PMR art 14"],
                 source=("procedure_step", notice_step.id), body="会议日期：" + meeting_on.isoformat())
     db.session.flush()
+
+
+def _waiting_for_signoff(ctx, today) -> None:
+    compound = ctx.compounds["锦华丽景"]
+    formation = procedures.start_procedure(compound, "formation", on=today - timedelta(days=6),
+                                           application_on=today - timedelta(days=20))
+    procedures.complete_step(formation.steps[0], on=today - timedelta(days=4),
+                             note="建设单位移交了业主名册和房屋清册，规划图尚缺物业服务用房部分")
