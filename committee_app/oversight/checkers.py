@@ -20,6 +20,7 @@ HAPPENED = ("submitted", "done")
 
 CHECKERS = (
     "step_before_meeting", "vote_after_notice", "quorum_before_result", "matter_threshold", "step_within_days",
+    "first_meeting_within_days",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
     "committee_meeting_notice", "setting_enabled", "acting_after_term",
 )
@@ -218,6 +219,29 @@ def step_within_days(facts: CompoundFacts, params) -> list[Outcome]:
             outcome = _within(facts, procedure, procedure.step(key), params["anchor"], days)
             if outcome is not None:
                 outcomes.append(outcome)
+    return outcomes
+
+
+def first_meeting_within_days(facts: CompoundFacts, params) -> list[Outcome]:
+    """The new committee's first meeting within N days of the election: the procedure's step, or, for a
+    committee elected outside a recorded procedure, its earliest recorded committee meeting (a committee
+    with no meeting recorded is not judged: the system may simply not have been in use then)."""
+    days = int(facts.settings[params["setting"]])
+    outcomes = step_within_days(facts, params)
+    elections = {p.anchors.get("election_on") for p in _live(facts)}
+    for committee in facts.committees or ():
+        if committee.elected_on in elections:
+            continue
+        held = [m.meeting_on for m in facts.meetings or () if m.committee_id == committee.id]
+        if not held:
+            continue
+        first_on, due_on = min(held), committee.elected_on + timedelta(days=days)
+        ok = first_on <= due_on
+        outcomes.append(Outcome(ok, "ok" if ok else "late",
+                                {"election_on": committee.elected_on, "due_on": due_on, "required_days": days,
+                                 "done_on": first_on},
+                                ("election_on", "done_on", "required_days", "due_on"), None,
+                                f"committee:{committee.id}"))
     return outcomes
 
 

@@ -198,6 +198,15 @@ def test_steps_after_the_election_have_their_time_limit(key, step):
     assert messages(key, f.compound(ELECTION + timedelta(days=days + 1), procedures=[pending])) == ["overdue"]
 
 
+def test_a_committee_elected_outside_a_procedure_is_judged_by_its_first_recorded_meeting():
+    committee = f.committee(ELECTION, date(2031, 10, 31))
+    on_time = f.meeting(7, 5, meeting_on=ELECTION + timedelta(days=7))
+    late = f.meeting(7, 5, meeting_on=ELECTION + timedelta(days=8))
+    assert messages("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[on_time])) == ["ok"]
+    assert messages("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[late])) == ["late"]
+    assert outcomes("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[])) == []
+
+
 def test_a_committee_elected_outside_a_procedure_is_checked_by_its_filing_date():
     on_time = f.committee(ELECTION, date(2031, 10, 31), filed_on=ELECTION + timedelta(days=30))
     late = f.committee(ELECTION, date(2031, 10, 31), filed_on=ELECTION + timedelta(days=31))

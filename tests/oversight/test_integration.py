@@ -119,3 +119,34 @@ def test_a_meeting_after_the_term_ended_is_acting_after_term(app, world, today):
     committee_id, members = _committee(app, world.a, 5, term_ends_on=date(2026, 11, 15))
     _meeting(app, m, world.a, committee_id, members[:3], 3, on=date(2026, 11, 16), posted=date(2026, 11, 9))
     assert _findings(app, world.a)["acting_after_term"] == ["acted_meeting"]
+
+
+def test_the_filing_package_carries_the_adopted_covenant_and_the_count_record(app, world, login_as, today):
+    voting = pytest.importorskip("committee_app.voting.models")
+    import subprocess
+
+    with app.app_context():
+        procedure = factories.start(db.session.get(Compound, world.a), "formation", on=date(2026, 9, 1),
+                                    election_on=date(2026, 11, 10))
+        roll = {"headcount": 5, "area": "607.75"}
+        part = {"headcount": 4, "area": "500.00", "quorum_met": True}
+        db.session.add_all([
+            voting.Vote(compound_id=world.a, kind="motion", subject="covenant", matter="ordinary",
+                        title="表决通过《管理规约》", state="counted", opened_at=datetime(2026, 11, 10, 1),
+                        result={"roll": roll, "participation": part, "status": "decided", "passed": True,
+                                "votes": {"for": {"headcount": 3, "area": "400.00"},
+                                          "against": {"headcount": 1, "area": "100.00"},
+                                          "abstain": {"headcount": 0, "area": "0.00"}},
+                                "basis": ["CC art 278"]}),
+            voting.Vote(compound_id=world.a, kind="election", subject="committee", matter="ordinary",
+                        title="选举第一届业主委员会", state="counted", opened_at=datetime(2026, 11, 10, 1),
+                        result={"roll": roll, "participation": part, "status": "decided",
+                                "candidates": [{"name": "王建华", "headcount": 4, "area": "500.00", "approved": True,
+                                                "elected": True}]}),
+        ])
+        db.session.commit()
+        procedure_id = procedure.id
+    data = login_as("officer").get(f"/oversight/compounds/A/procedures/{procedure_id}/filing.pdf").data
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert "表决通过《管理规约》" in text and "通过" in text and "王建华" in text and "607.75" in text
+    assert "业主大会议事规则" in text and "未记录" in text  # no vote on the rules of procedure recorded
