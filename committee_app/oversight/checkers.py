@@ -20,7 +20,7 @@ HAPPENED = ("submitted", "done")
 
 CHECKERS = (
     "step_before_meeting", "vote_after_notice", "quorum_before_result", "matter_threshold", "step_within_days",
-    "first_meeting_within_days",
+    "first_meeting_within_days", "notice_publicity_length",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
     "committee_meeting_notice", "setting_enabled", "acting_after_term",
 )
@@ -53,6 +53,24 @@ def step_before_meeting(facts: CompoundFacts, params) -> list[Outcome]:
              "required_days": required, "latest_on": latest_on},
             ("posted_on", "meeting_on", "days_before", "required_days", "latest_on"),
             procedure.id, f"procedure:{procedure.id}"))
+    return outcomes
+
+
+def notice_publicity_length(facts: CompoundFacts, params) -> list[Outcome]:
+    """A notice kind with a publicity period (roll, candidate list) stays up at least the setting's
+    number of days, counted inclusively from the day it is posted (CC art 1259)."""
+    outcomes = []
+    for notice in facts.notices or ():
+        setting = (params.get("kinds") or {}).get(notice.kind)
+        if setting is None or not notice.is_current or notice.publicity_ends_on is None:
+            continue
+        required = int(facts.settings[setting])
+        period = (notice.publicity_ends_on - notice.posted_on).days + 1
+        ok = period >= required
+        outcomes.append(Outcome(ok, "ok" if ok else "short",
+                                {"title": notice.title, "posted_on": notice.posted_on, "ends_on": notice.publicity_ends_on,
+                                 "period_days": period, "required_days": required},
+                                ("posted_on", "ends_on", "period_days", "required_days"), None, f"notice:{notice.id}"))
     return outcomes
 
 

@@ -47,8 +47,9 @@ def committee(elected_on: date, term_ends_on: date, *, filed_on=None, is_current
     return CommitteeFact(id, elected_on, elected_on, term_ends_on, is_current, filed_on, 7)
 
 
-def notice(kind: str, posted_on: date, title: str = "公告", id: int = 1, source_type=None) -> NoticeFact:
-    return NoticeFact(id, kind, title, posted_on, None, True, source_type)
+def notice(kind: str, posted_on: date, title: str = "公告", id: int = 1, source_type=None, ends_on=None,
+           is_current=True) -> NoticeFact:
+    return NoticeFact(id, kind, title, posted_on, ends_on, is_current, source_type)
 
 
 def counts(head: int, area: str) -> dict:

@@ -91,6 +91,18 @@ def test_the_candidate_publicity_period_follows_the_compound_setting():
     assert messages("candidate_publicity_period", compound) == ["short"]
 
 
+def test_a_notice_stays_up_its_publicity_period_counted_inclusively():
+    posted = date(2026, 11, 1)
+    full = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=6))  # 7 days: 1st to 7th
+    short = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=5))
+    assert messages("publicity_period_length", f.compound(TODAY, notices=[full])) == ["ok"]
+    assert messages("publicity_period_length", f.compound(TODAY, notices=[short])) == ["short"]
+    roll = f.notice("roll_notice", posted, ends_on=posted + timedelta(days=13))
+    assert messages("publicity_period_length", f.compound(TODAY, notices=[roll])) == ["short"]
+    replaced = f.notice("roll_notice", posted, ends_on=posted + timedelta(days=1), is_current=False)
+    assert outcomes("publicity_period_length", f.compound(TODAY, notices=[replaced])) == []
+
+
 # --------------------------------------------------------------------------- vote after the notice period
 
 
