@@ -36,7 +36,7 @@ COMPOUNDS = [
 ACCOUNTS = [
     ("admin", "系统管理员", Role.ADMIN, None),
     ("street", "街道办 刘晓岚", Role.STREET_OFFICER, "street"),
-    ("mentor", "工作室导师 何文斌", Role.MENTOR, "community"),
+    ("mentor", "何文斌（精城名典业委会主任 · 工作室导师）", Role.MENTOR, "community"),
     ("organiser", "中铁一期换届小组 周建国", Role.ORGANISER, "ZT1Q"),
     ("organiser_ld", "绿地三期筹备组 孙丽", Role.ORGANISER, "LD3Q"),
     ("organiser_jc", "精城名典业委会 陈志宏", Role.ORGANISER, "JCMD"),
