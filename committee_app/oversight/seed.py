@@ -3,8 +3,9 @@
 - 犀浦和园: clean — a sitting committee elected and filed in time, mid-term.
 - 柏林花语: overdue re-election — the term ended 40 days ago, no re-election was started, and
   the committee still posted a decision after its term.
-- 望丛春晓: notice period broken — its re-election meeting notice was posted 10 days before
-  the meeting (15 are required, PMR art 14) and the vote was held on the meeting day.
+- 望丛春晓: notice period broken — its re-election, held 40 days ago and recorded afterwards,
+  had its meeting notice posted 10 days before the meeting (15 are required, PMR art 14) and
+  the vote held on the meeting day; the new committee is in office and filed.
 - 锦华丽景: a formation just started; the developer's handover waits for the street office's
   sign-off (with 绿地三期's, two steps to sign off or return).
 (中铁二期, from the committees seed, shows a re-election whose start date has passed.)
@@ -56,20 +57,26 @@ def _overdue_reelection(ctx, today) -> None:
 
 
 def _notice_period_broken(ctx, today) -> None:
+    """A re-election held 40 days ago and recorded afterwards, complete and filed, whose meeting
+    notice went up only 10 days before the meeting."""
     compound = ctx.compounds["望丛春晓"]
-    organiser, officer = None, ctx.users["street"]
-    term_ends_on = today + timedelta(days=60)
-    elected_on = add_months(term_ends_on, -60) + timedelta(days=1)
-    _committee(ctx, "望丛春晓", elected_on, 20, 2, term_ends_on=term_ends_on)
-    meeting_on = today - timedelta(days=5)
-    procedure = procedures.start_procedure(compound, "reelection", actor=organiser, on=meeting_on - timedelta(days=100),
-                                           term_ends_on=term_ends_on, meeting_on=meeting_on)
+    officer = ctx.users["street"]
+    meeting_on = today - timedelta(days=40)
+    old_term_ends_on = meeting_on + timedelta(days=5)
+    _committee(ctx, "望丛春晓", add_months(old_term_ends_on, -60) + timedelta(days=1), 20, 2,
+               term_ends_on=old_term_ends_on)
+    procedure = procedures.start_procedure(compound, "reelection", on=today - timedelta(days=140),
+                                           term_ends_on=old_term_ends_on, meeting_on=meeting_on)
     steps = {step.key: step for step in procedure.steps}
-    for key, days_before in (("R2_start", 99), ("R3_working_group", 90), ("R4_roll_notice", 40),
-                             ("R5_nominations", 35), ("R6a_vetting", 30), ("R6b_candidate_list", 25)):
-        procedures.complete_step(steps[key], on=meeting_on - timedelta(days=days_before), actor=organiser)
+
+    def settle(key: str, days_ago: int, note: str | None = None) -> None:
+        procedures.complete_step(steps[key], on=today - timedelta(days=days_ago), note=note)
         if steps[key].state == "submitted":
             procedures.sign_off_step(steps[key], officer)
+
+    for key, days_ago in (("R2_start", 135), ("R3_working_group", 130), ("R4_roll_notice", 70),
+                          ("R5_nominations", 65), ("R6a_vetting", 60), ("R6b_candidate_list", 55)):
+        settle(key, days_ago)
     # This compound ran its meeting before it used this system: the operations refuse a notice
     # posted fewer than 15 days before the meeting (PMR art 14), so the facts as they happened
     # are recorded through the models directly, for the compliance check to find.
@@ -84,6 +91,14 @@ def _notice_period_broken(ctx, today) -> None:
                 posted_on=posted_on, publicity_ends_on=meeting_on, citations=["PMR art 14"],
                 source=("procedure_step", notice_step.id), body="会议日期：" + meeting_on.isoformat())
     db.session.flush()
+    settle("R8b_count", 40, "开箱唱票，监票小组3人在场")
+    settle("R9a_result_notice", 39)
+    settle("R9b_first_committee_meeting", 37, "选举主任、副主任")
+    settle("R10_filing", 20, "已向区住建局和街道办事处备案")
+    settle("R11_handover", 30, "原业委会移交档案、印章")
+    committees.record_committee(compound, members=_members(compound, 5, 3), elected_on=meeting_on,
+                                term_starts_on=old_term_ends_on + timedelta(days=1),
+                                filed_on=today - timedelta(days=20), actor="seed-demo")
 
 
 def _waiting_for_signoff(ctx, today) -> None:

@@ -163,5 +163,11 @@ def test_the_demo_street_shows_a_clean_an_overdue_and_a_broken_compound(app, run
     assert "reelection_started_on_time" in dict(rows["柏林花语"].finding_titles)
     assert rows["柏林花语"].term_status == "overdue"
     assert "meeting_notice_period" in dict(rows["望丛春晓"].finding_titles)
+    with app.app_context():
+        broken = db.session.scalar(select(Procedure).join(Compound, Compound.id == Procedure.compound_id)
+                                   .where(Compound.code == "WKCS"))
+        assert broken.status == "completed"
+    report = _pdf_text(client.get(f"/oversight/compounds/WKCS/procedures/{broken.id}/compliance.pdf").data)
+    assert "仅10日，少于法定15日" in report.replace("\n", "").replace(" ", "")
     waiting = _text(client.get("/oversight/signoffs"))
     assert "锦华丽景" in waiting and "绿地三期" in waiting  # one to sign off, one to return
