@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..rules import add_months, get_rule_set, reelection_due_on, reelection_status
-from .models import Committee
+from .models import Committee, CommitteeMember
 
 #: How long before the re-election due date the status reads "upcoming" (months).
 UPCOMING_MONTHS = 3
@@ -20,11 +20,14 @@ def compound_settings(compound) -> dict:
     return get_rule_set(compound.rule_set).effective_settings(compound.setting_overrides or {})
 
 
-def current_committee(compound) -> Committee | None:
-    """The compound's sitting committee (members loaded), or None."""
+def current_committee(compound, *, with_voters: bool = False) -> Committee | None:
+    """The compound's sitting committee (members loaded, and their voters if asked), or None."""
+    members = selectinload(Committee.members)
+    if with_voters:
+        members = members.selectinload(CommitteeMember.voter)
     return db.session.scalar(
         select(Committee).where(Committee.compound_id == compound.id, Committee.is_current.is_(True))
-        .options(selectinload(Committee.members))
+        .options(members)
     )
 
 
@@ -59,6 +62,7 @@ class TermStatus:
     days_left: int  # days from today to the end of the term (negative once it ended)
     citations: tuple[str, ...]
     is_unconfirmed: bool  # the lead time or the term length is still to be confirmed locally
+    handover_due_on: date | None = None  # archives, seals and property handed over by then (R11, GR, unconfirmed)
 
 
 STATUS_LABELS = {
@@ -97,6 +101,7 @@ def term_status(compound, today: date) -> TermStatus | None:
         days_left=(committee.term_ends_on - today).days,
         citations=tuple(citations),
         is_unconfirmed=unconfirmed,
+        handover_due_on=committee.term_ends_on + timedelta(days=int(settings["handover_days"])),
     )
 
 

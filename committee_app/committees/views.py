@@ -37,7 +37,7 @@ def committee(code: str):
 
 
 def _page(compound, status: int = 200, **forms):
-    current = util.current_committee(compound)
+    current = util.current_committee(compound, with_voters=True)
     today = clock.today()
     can_manage = can(current_user, Ability.MANAGE, compound)
     term_form = forms.get("term_form") or (TermForm(obj=current) if current else None)

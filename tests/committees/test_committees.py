@@ -116,6 +116,7 @@ def test_term_status_boundaries(app, world, today, status):
         assert term.term_ends_on == date(2027, 5, 31)
         assert term.reelection_due_on == date(2027, 2, 28)
         assert "GR art 32" in term.citations and term.is_unconfirmed
+        assert term.handover_due_on == date(2027, 6, 10)  # within 10 days after the term ends (R11)
 
 
 def test_term_status_follows_the_compound_lead_time(app, world):
@@ -199,3 +200,14 @@ def test_another_compounds_member_id_is_not_found(app, client, world, login_as):
     login_as("organiser")
     assert client.post(f"/compounds/A/committee/members/{other_member}",
                        data={f"m{other_member}-role": "member"}).status_code == 404
+
+
+def test_an_overdue_term_shows_the_handover_deadline(app, client, world, login_as, frozen_clock):
+    frozen_clock(datetime(2026, 11, 26, 2, 0))
+    with app.app_context():
+        operations.record_committee(db.session.get(Compound, world.a), members=_members(5),
+                                    elected_on=date(2021, 11, 20), term_ends_on=date(2026, 11, 19))
+        db.session.commit()
+    login_as("officer")
+    page = client.get("/compounds/A/committee").get_data(as_text=True)
+    assert "换届逾期" in page and "2026-11-29" in page

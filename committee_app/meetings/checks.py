@@ -1,0 +1,109 @@
+"""Pure rules of committee meetings and proposals (GR arts 37-39, PMR arts 13/15).
+
+Plain values in, plain values out: no Flask, no database. Counting follows CC art 1259:
+"at least 7 days before" is met by exactly 7 days; "within 3 days" ends on day 3 inclusive;
+过半数 is strictly more than half.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from ..rules import committee_motion_passes, committee_quorum, share_at_least
+
+MEETING_CITATIONS = ("GR art 37-39",)
+EGM_CITATIONS = ("PMR art 13", "PMR art 15")
+
+
+def latest_agenda_on(meeting_on: date, notice_days: int) -> date:
+    """The last day the agenda may be posted for a meeting on ``meeting_on``."""
+    return meeting_on - timedelta(days=notice_days)
+
+
+def agenda_in_time(agenda_posted_on: date, meeting_on: date, notice_days: int) -> bool:
+    """Whether the agenda was posted at least ``notice_days`` before the meeting."""
+    return agenda_posted_on <= latest_agenda_on(meeting_on, notice_days)
+
+
+def request_meets_share(signers: int, total_members: int, share: Fraction) -> bool:
+    """At least ``share`` (1/3) of ALL members asked for a meeting (以上, inclusive)."""
+    return share_at_least(signers, total_members, share)
+
+
+def within_days(anchor: date, days: int) -> date:
+    """Last day of "within ``days`` days" of ``anchor`` (inclusive)."""
+    return anchor + timedelta(days=days)
+
+
+def posting_status(due_on: date, posted_on: date | None, today: date) -> str:
+    """``in_time`` / ``late`` once posted; ``pending`` / ``overdue`` while not posted."""
+    if posted_on is not None:
+        return "in_time" if posted_on <= due_on else "late"
+    return "pending" if today <= due_on else "overdue"
+
+
+@dataclass(frozen=True)
+class MotionResult:
+    total_members: int
+    present: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    quorum_met: bool
+    passed: bool
+
+    @property
+    def not_voting(self) -> int:
+        return self.present - self.votes_for - self.votes_against - self.votes_abstain
+
+
+def motion_result(total_members: int, present: int, votes_for: int, votes_against: int,
+                  votes_abstain: int) -> MotionResult:
+    """A motion passes only at a quorate meeting (more than half of ALL members present)
+    with more than half of ALL members in favour, so a tie fails."""
+    if votes_for + votes_against + votes_abstain > present:
+        raise ValueError("more votes than members present")
+    quorum = committee_quorum(present, total_members)
+    return MotionResult(total_members, present, votes_for, votes_against, votes_abstain, quorum,
+                        quorum and committee_motion_passes(votes_for, total_members))
+
+
+@dataclass(frozen=True)
+class SupportShare:
+    headcount: int
+    area: Decimal
+    roll_headcount: int
+    roll_area: Decimal
+    egm_share: Fraction
+    egm_duty: bool  # at least egm_share of owners by headcount ask: an extraordinary general meeting
+
+    @property
+    def headcount_percent(self) -> Decimal:
+        return _percent(Fraction(self.headcount), Fraction(self.roll_headcount))
+
+    @property
+    def area_percent(self) -> Decimal:
+        return _percent(Fraction(self.area), Fraction(self.roll_area))
+
+    @property
+    def egm_needed_headcount(self) -> int:
+        """The smallest headcount that reaches the EGM share."""
+        share = self.egm_share * self.roll_headcount
+        return -(-share.numerator // share.denominator)
+
+
+def _percent(part: Fraction, whole: Fraction) -> Decimal:
+    if whole == 0:
+        return Decimal("0.00")
+    value = part * 100 / whole
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+def support_share(headcount: int, area: Decimal, roll_headcount: int, roll_area: Decimal,
+                  egm_share: Fraction) -> SupportShare:
+    """Supporters' share of the roll; ≥ ``egm_share`` (20%) of owners by headcount means the
+    committee must call an extraordinary general meeting (PMR arts 13/15)."""
+    return SupportShare(headcount, area, roll_headcount, roll_area, egm_share,
+                        share_at_least(headcount, roll_headcount, egm_share))

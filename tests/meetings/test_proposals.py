@@ -1,0 +1,119 @@
+"""Owners' proposals: submit, support once per voter, discuss, the EGM line, the committee's posted answer."""
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from committee_app.extensions import db
+from committee_app.meetings import operations
+from committee_app.meetings.models import Proposal, ProposalSupport
+from committee_app.notices.models import Notice
+from committee_app.registry.models import Compound, Voter
+
+
+def _submit(client):
+    response = client.post("/compounds/A/proposals", data={"title": "增设充电桩", "body": "地面停车场增设充电桩。"})
+    assert response.status_code == 302
+    with client.application.app_context():
+        return db.session.scalar(select(Proposal.id))
+
+
+def _voters(world, name="a"):
+    return db.session.scalars(select(Voter).where(Voter.compound_id == getattr(world, name)).order_by(Voter.id)).all()
+
+
+def test_an_owner_submits_and_counts_as_the_first_supporter(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    page = client.get(f"/compounds/A/proposals/{proposal_id}").get_data(as_text=True)
+    assert "1 / 5" in page and "您已联署支持" in page and "赵喆" in page
+
+
+def test_a_second_support_from_the_same_voter_is_refused_and_not_counted(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    response = client.post(f"/compounds/A/proposals/{proposal_id}/support", follow_redirects=True)
+    assert "已经支持过" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ProposalSupport.id))) == 1
+
+
+def test_the_database_keeps_one_support_per_voter(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    with app.app_context():
+        voter_id = db.session.scalar(select(ProposalSupport.voter_id))
+        db.session.add(ProposalSupport(proposal_id=proposal_id, voter_id=voter_id))
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_support_is_counted_by_headcount_and_area_and_twenty_percent_brings_the_egm_duty(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    with app.app_context():
+        compound, proposal = db.session.get(Compound, world.a), db.session.get(Proposal, proposal_id)
+        support = operations.support_of(proposal, compound)
+        # roll of A: 5 voters, 1 in 5 is exactly 20% (以上 includes the number itself)
+        assert support.headcount == 1 and support.roll_headcount == 5 and support.egm_duty
+        assert str(support.area) == "95.25" and support.headcount_percent == 20
+        compound.setting_overrides = {"egm_request_share": "1/4"}
+        assert not operations.support_of(proposal, compound).egm_duty
+        others = [v for v in _voters(world) if v.display_name != "赵喆"]
+        operations.support_proposal(proposal, others[0])
+        support = operations.support_of(proposal, compound)
+        assert support.headcount == 2 and support.egm_duty
+        assert support.area == others[0].area + db.session.get(Voter, proposal.voter_id).area
+        db.session.commit()
+    page = client.get(f"/compounds/A/proposals/{proposal_id}").get_data(as_text=True)
+    assert "业主大会临时会议" in page and "PMR art 13" in page
+
+
+def test_a_voter_of_another_compound_cannot_support(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    with app.app_context():
+        with pytest.raises(operations.MeetingError):
+            operations.support_proposal(db.session.get(Proposal, proposal_id), _voters(world, "b")[0])
+    login_as("other_owner")
+    assert client.post(f"/compounds/A/proposals/{proposal_id}/support").status_code == 403
+    assert client.get(f"/compounds/A/proposals/{proposal_id}").status_code == 403
+    assert client.get(f"/compounds/B/proposals/{proposal_id}").status_code == 404
+    assert client.post("/compounds/A/proposals", data={"title": "x", "body": "y"}).status_code == 403
+
+
+def test_owners_and_the_committee_discuss_and_the_answer_is_posted(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    client.post(f"/compounds/A/proposals/{proposal_id}/comments", data={"body": "希望尽快落实。"})
+    login_as("organiser")
+    client.post(f"/compounds/A/proposals/{proposal_id}/comments", data={"body": "下次会议讨论。"})
+    assert client.post(f"/compounds/A/proposals/{proposal_id}/decision",
+                       data={"decision": "同意，委托物业报价后提请业主大会表决。"}).status_code == 302
+    page = client.get(f"/compounds/A/proposals/{proposal_id}").get_data(as_text=True)
+    assert "希望尽快落实" in page and "下次会议讨论" in page and "已答复" in page and "委托物业报价" in page
+    with app.app_context():
+        notice = db.session.scalar(select(Notice))
+        assert notice.kind == "proposal_decision" and "委托物业报价" in notice.body
+    assert "议题答复：增设充电桩" in client.get("/board/A").get_data(as_text=True)
+    login_as("owner")
+    response = client.post(f"/compounds/A/proposals/{proposal_id}/support", follow_redirects=True)
+    assert "已答复" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role, read, act", [
+    ("owner", 200, 302), ("mentor", 200, 403), ("officer", 200, 403), ("organiser", 200, 403),
+    ("other_owner", 403, 403), ("outside_officer", 403, 403)])
+def test_who_reads_and_who_proposes(client, world, login_as, role, read, act):
+    login_as(role)
+    assert client.get("/compounds/A/proposals").status_code == read
+    assert client.post("/compounds/A/proposals", data={"title": "议题", "body": "内容"}).status_code == act
+
+
+def test_only_the_committee_answers(app, client, world, login_as):
+    login_as("owner")
+    proposal_id = _submit(client)
+    assert client.post(f"/compounds/A/proposals/{proposal_id}/decision", data={"decision": "自答"}).status_code == 403
+    login_as("mentor")
+    assert client.post(f"/compounds/A/proposals/{proposal_id}/decision", data={"decision": "x"}).status_code == 403
+    assert client.post(f"/compounds/A/proposals/{proposal_id}/comments", data={"body": "x"}).status_code == 403
