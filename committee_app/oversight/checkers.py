@@ -20,7 +20,7 @@ HAPPENED = ("submitted", "done")
 
 CHECKERS = (
     "step_before_meeting", "vote_after_notice", "quorum_before_result", "matter_threshold", "step_within_days",
-    "first_meeting_within_days", "notice_publicity_length",
+    "first_meeting_within_days", "notice_publicity_length", "committee_decisions_posted", "member_request_met",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
     "committee_meeting_notice", "setting_enabled", "acting_after_term",
 )
@@ -242,18 +242,23 @@ def step_within_days(facts: CompoundFacts, params) -> list[Outcome]:
 
 def first_meeting_within_days(facts: CompoundFacts, params) -> list[Outcome]:
     """The new committee's first meeting within N days of the election: the procedure's step, or, for a
-    committee elected outside a recorded procedure, its earliest recorded committee meeting (a committee
-    with no meeting recorded is not judged: the system may simply not have been in use then)."""
+    committee elected outside a recorded procedure, its earliest recorded committee meeting — judged only
+    for a committee the system held by the due date (one entered later may have met before it was used)."""
     days = int(facts.settings[params["setting"]])
     outcomes = step_within_days(facts, params)
     elections = {p.anchors.get("election_on") for p in _live(facts)}
     for committee in facts.committees or ():
-        if committee.elected_on in elections:
-            continue
+        due_on = committee.elected_on + timedelta(days=days)
+        if committee.elected_on in elections or not committee.recorded_by(due_on):
+            continue  # covered by the procedure, or entered later: its earliest recorded meeting proves nothing
         held = [m.meeting_on for m in facts.meetings or () if m.committee_id == committee.id]
         if not held:
+            if facts.meetings is not None and facts.today > due_on:
+                outcomes.append(Outcome(False, "overdue", {"election_on": committee.elected_on, "due_on": due_on,
+                                                           "required_days": days},
+                                        ("election_on", "due_on", "required_days"), None, f"committee:{committee.id}"))
             continue
-        first_on, due_on = min(held), committee.elected_on + timedelta(days=days)
+        first_on = min(held)
         ok = first_on <= due_on
         outcomes.append(Outcome(ok, "ok" if ok else "late",
                                 {"election_on": committee.elected_on, "due_on": due_on, "required_days": days,
@@ -265,7 +270,8 @@ def first_meeting_within_days(facts: CompoundFacts, params) -> list[Outcome]:
 
 def filing_within_days(facts: CompoundFacts, params) -> list[Outcome]:
     """Filing within N days of the election: the procedure's filing step, or, for a sitting
-    committee elected outside a recorded procedure, its recorded filing date."""
+    committee elected outside a recorded procedure, its recorded filing date (a missing date is a
+    finding only for a committee the system held by the due date)."""
     days = int(facts.settings[params["setting"]])
     outcomes = step_within_days(facts, params)
     elections = {p.anchors.get("election_on") for p in _live(facts)}
@@ -280,7 +286,7 @@ def filing_within_days(facts: CompoundFacts, params) -> list[Outcome]:
             ok = committee.filed_on <= due_on
             outcomes.append(Outcome(ok, "ok" if ok else "late", values,
                                     ("election_on", "done_on", "required_days", "due_on"), None, subject))
-        elif facts.today > due_on:
+        elif facts.today > due_on and committee.recorded_by(due_on):
             outcomes.append(Outcome(False, "overdue", values, ("election_on", "due_on", "required_days"), None, subject))
     return outcomes
 
@@ -369,6 +375,43 @@ def committee_meeting_notice(facts: CompoundFacts, params) -> list[Outcome]:
         else:
             outcomes.append(Outcome(False, "late", values,
                                     ("meeting_on", "agenda_posted_on", "days_before", "required_days"), None, subject))
+    return outcomes
+
+
+def committee_decisions_posted(facts: CompoundFacts, params) -> list[Outcome]:
+    """A meeting's decisions posted within ``decision_posting_days`` (3) of the meeting."""
+    days = int(facts.settings.get("decision_posting_days", 3))
+    outcomes = []
+    for meeting in facts.meetings or ():
+        if not any(m.votes_for + m.votes_against + m.votes_abstain for m in meeting.motions):
+            continue
+        due_on = meeting.meeting_on + timedelta(days=days)
+        values = {"title": meeting.title, "meeting_on": meeting.meeting_on, "due_on": due_on, "required_days": days,
+                  "posted_on": meeting.decisions_posted_on}
+        subject = f"meeting:{meeting.id}"
+        if meeting.decisions_posted_on is not None:
+            ok = meeting.decisions_posted_on <= due_on
+            outcomes.append(Outcome(ok, "ok" if ok else "late", values, ("meeting_on", "posted_on", "due_on"), None,
+                                    subject))
+        elif facts.today > due_on:
+            outcomes.append(Outcome(False, "overdue", values, ("meeting_on", "due_on"), None, subject))
+    return outcomes
+
+
+def member_request_met(facts: CompoundFacts, params) -> list[Outcome]:
+    """A meeting held within 7 days of a request by at least 1/3 of the members."""
+    outcomes = []
+    for request in facts.meeting_requests or ():
+        held = [m.meeting_on for m in facts.meetings or () if m.request_id == request.id]
+        values = {"title": request.subject[:40], "requested_on": request.requested_on, "due_on": request.meeting_due_on,
+                  "meeting_on": min(held) if held else None}
+        subject = f"request:{request.id}"
+        if held:
+            ok = min(held) <= request.meeting_due_on
+            outcomes.append(Outcome(ok, "ok" if ok else "late", values, ("requested_on", "due_on", "meeting_on"), None,
+                                    subject))
+        elif facts.today > request.meeting_due_on:
+            outcomes.append(Outcome(False, "overdue", values, ("requested_on", "due_on"), None, subject))
     return outcomes
 
 

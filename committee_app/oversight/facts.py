@@ -19,6 +19,7 @@ from .model import (
     CommitteeFact,
     CompoundFacts,
     MeetingFact,
+    MeetingRequestFact,
     MotionFact,
     NoticeFact,
     ProcedureFact,
@@ -65,6 +66,7 @@ def gather(compounds: list[tuple], today: date | None = None) -> dict[int, Compo
     notices = _notices(ids)
     votes = _votes(ids)
     meetings = _meetings(ids)
+    requests = _meeting_requests(ids) if meetings is not None else None
     settings_cache: dict = {}
     return {
         cid: CompoundFacts(
@@ -73,6 +75,7 @@ def gather(compounds: list[tuple], today: date | None = None) -> dict[int, Compo
             notices=tuple(notices.get(cid, ())),
             votes=None if votes is None else tuple(votes.get(cid, ())),
             meetings=None if meetings is None else tuple(meetings.get(cid, ())),
+            meeting_requests=None if requests is None else tuple(requests.get(cid, ())),
         )
         for cid, code, name, rule_set, overrides in compounds
     }
@@ -120,11 +123,13 @@ def _committees(ids: list[int], today: date) -> dict[int, list[CommitteeFact]]:
     result: dict[int, list[CommitteeFact]] = defaultdict(list)
     for row in db.session.execute(
             select(Committee.id, Committee.compound_id, Committee.elected_on, Committee.term_starts_on,
-                   Committee.term_ends_on, Committee.is_current, Committee.filed_on, members.c.n)
+                   Committee.term_ends_on, Committee.is_current, Committee.filed_on, members.c.n,
+                   Committee.created_at)
             .outerjoin(members, members.c.committee_id == Committee.id)
             .where(Committee.compound_id.in_(ids)).order_by(Committee.elected_on)):
         result[row.compound_id].append(CommitteeFact(row.id, row.elected_on, row.term_starts_on, row.term_ends_on,
-                                                     bool(row.is_current), row.filed_on, row.n or 0))
+                                                     bool(row.is_current), row.filed_on, row.n or 0,
+                                                     clock.to_local(row.created_at).date() if row.created_at else None))
     return result
 
 
@@ -173,7 +178,8 @@ def _meeting_facts(ids: list[int]) -> dict[int, list[MeetingFact]]:
     meetings = db.session.execute(
         select(CommitteeMeeting.id, CommitteeMeeting.compound_id, CommitteeMeeting.committee_id,
                CommitteeMeeting.title, CommitteeMeeting.meeting_on, CommitteeMeeting.agenda_posted_on,
-               CommitteeMeeting.is_urgent, CommitteeMeeting.urgent_reason, CommitteeMeeting.is_attendance_recorded)
+               CommitteeMeeting.is_urgent, CommitteeMeeting.urgent_reason, CommitteeMeeting.is_attendance_recorded,
+               CommitteeMeeting.decisions_posted_on, CommitteeMeeting.request_id)
         .where(CommitteeMeeting.compound_id.in_(ids)).order_by(CommitteeMeeting.meeting_on)).all()
     if not meetings:
         return {}
@@ -209,5 +215,18 @@ def _meeting_facts(ids: list[int]) -> dict[int, list[MeetingFact]]:
     for m in meetings:
         result[m.compound_id].append(MeetingFact(
             m.id, m.committee_id, m.title, m.meeting_on, m.agenda_posted_on, bool(m.is_urgent), m.urgent_reason,
-            bool(m.is_attendance_recorded), members.get(m.id, 0), present.get(m.id, 0), tuple(motions.get(m.id, ()))))
+            bool(m.is_attendance_recorded), members.get(m.id, 0), present.get(m.id, 0), tuple(motions.get(m.id, ())),
+            m.decisions_posted_on, m.request_id))
+    return result
+
+
+def _meeting_requests(ids: list[int]) -> dict[int, list[MeetingRequestFact]]:
+    from ..meetings.models import MeetingRequest
+
+    result: dict[int, list[MeetingRequestFact]] = defaultdict(list)
+    for row in db.session.execute(
+            select(MeetingRequest.id, MeetingRequest.compound_id, MeetingRequest.requested_on,
+                   MeetingRequest.meeting_due_on, MeetingRequest.subject)
+            .where(MeetingRequest.compound_id.in_(ids)).order_by(MeetingRequest.requested_on)):
+        result[row.compound_id].append(MeetingRequestFact(row.id, row.requested_on, row.meeting_due_on, row.subject))
     return result

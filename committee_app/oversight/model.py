@@ -52,6 +52,12 @@ class CommitteeFact:
     is_current: bool
     filed_on: date | None
     member_count: int = 0
+    recorded_on: date | None = None  # the day it was entered in this system (Asia/Shanghai)
+
+    def recorded_by(self, day: date) -> bool:
+        """Whether the system held this committee by ``day``: only then does the absence of a later
+        record (a meeting, a filing date) say that it did not happen."""
+        return self.recorded_on is not None and self.recorded_on <= day
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,18 @@ class MeetingFact:
     members: int  # all members of the committee on the meeting day
     present: int
     motions: tuple[MotionFact, ...] = ()
+    decisions_posted_on: date | None = None
+    request_id: int | None = None  # the members' request it answers, if any
+
+
+@dataclass(frozen=True)
+class MeetingRequestFact:
+    """At least 1/3 of the members asked for a committee meeting (from the meetings feature)."""
+
+    id: int
+    requested_on: date
+    meeting_due_on: date
+    subject: str
 
 
 @dataclass
@@ -122,6 +140,7 @@ class CompoundFacts:
     notices: tuple[NoticeFact, ...] | None = ()
     votes: tuple[VoteFact, ...] | None = None
     meetings: tuple[MeetingFact, ...] | None = None
+    meeting_requests: tuple[MeetingRequestFact, ...] | None = None
 
     def has(self, need: str) -> bool:
         if need == "settings":

@@ -7,6 +7,7 @@ from committee_app.oversight.model import (
     CommitteeFact,
     CompoundFacts,
     MeetingFact,
+    MeetingRequestFact,
     MotionFact,
     NoticeFact,
     ProcedureFact,
@@ -36,15 +37,18 @@ def procedure(kind: str = "reelection", *, done: dict | None = None, states: dic
     return ProcedureFact(id, kind, status, started_on, full, tuple(steps))
 
 
-def compound(today: date, *, procedures=(), committees=(), notices=(), votes=None, meetings=None,
+def compound(today: date, *, procedures=(), committees=(), notices=(), votes=None, meetings=None, requests=None,
              **setting_overrides) -> CompoundFacts:
     return CompoundFacts(1, "A", "甲小区", today, settings(**setting_overrides), tuple(procedures), tuple(committees),
                          tuple(notices), None if votes is None else tuple(votes),
-                         None if meetings is None else tuple(meetings))
+                         None if meetings is None else tuple(meetings),
+                         None if requests is None else tuple(requests or ()))
 
 
-def committee(elected_on: date, term_ends_on: date, *, filed_on=None, is_current=True, id=1) -> CommitteeFact:
-    return CommitteeFact(id, elected_on, elected_on, term_ends_on, is_current, filed_on, 7)
+def committee(elected_on: date, term_ends_on: date, *, filed_on=None, is_current=True, id=1,
+              recorded_on: date | None = None) -> CommitteeFact:
+    """A committee entered in the system on ``recorded_on`` (default: the day it was elected)."""
+    return CommitteeFact(id, elected_on, elected_on, term_ends_on, is_current, filed_on, 7, recorded_on or elected_on)
 
 
 def notice(kind: str, posted_on: date, title: str = "公告", id: int = 1, source_type=None, ends_on=None,
@@ -62,9 +66,14 @@ def vote(*, kind="motion", subject="other", matter="ordinary", state="counted", 
 
 
 def meeting(members: int, present: int, *, motions=(), meeting_on=date(2026, 11, 20), agenda_posted_on=None,
-            is_urgent=False, urgent_reason=None, committee_id=1, id=1) -> MeetingFact:
+            is_urgent=False, urgent_reason=None, committee_id=1, id=1, decisions_posted_on=None,
+            request_id=None) -> MeetingFact:
     return MeetingFact(id, committee_id, "业委会会议", meeting_on, agenda_posted_on, is_urgent, urgent_reason, True,
-                       members, present, tuple(motions))
+                       members, present, tuple(motions), decisions_posted_on, request_id)
+
+
+def request(requested_on: date, due_on: date, id: int = 1) -> MeetingRequestFact:
+    return MeetingRequestFact(id, requested_on, due_on, "审议物业费调整")
 
 
 def motion(votes_for: int, against: int = 0, abstain: int = 0, passed=None, id=1) -> MotionFact:

@@ -216,7 +216,10 @@ def test_a_committee_elected_outside_a_procedure_is_judged_by_its_first_recorded
     late = f.meeting(7, 5, meeting_on=ELECTION + timedelta(days=8))
     assert messages("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[on_time])) == ["ok"]
     assert messages("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[late])) == ["late"]
-    assert outcomes("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[])) == []
+    assert messages("first_committee_meeting", f.compound(TODAY, committees=[committee], meetings=[])) == ["overdue"]
+    # a committee entered after its first meeting was due: its earliest recorded meeting proves nothing
+    entered_later = f.committee(ELECTION, date(2031, 10, 31), recorded_on=ELECTION + timedelta(days=8))
+    assert outcomes("first_committee_meeting", f.compound(TODAY, committees=[entered_later], meetings=[late])) == []
 
 
 def test_a_committee_elected_outside_a_procedure_is_checked_by_its_filing_date():
@@ -227,6 +230,8 @@ def test_a_committee_elected_outside_a_procedure_is_checked_by_its_filing_date()
     assert messages("filing_within_30_days", f.compound(TODAY, committees=[late])) == ["late"]
     assert messages("filing_within_30_days", f.compound(ELECTION + timedelta(days=30), committees=[unfiled])) == []
     assert messages("filing_within_30_days", f.compound(ELECTION + timedelta(days=31), committees=[unfiled])) == ["overdue"]
+    entered_later = f.committee(ELECTION, date(2031, 10, 31), recorded_on=ELECTION + timedelta(days=31))
+    assert outcomes("filing_within_30_days", f.compound(TODAY, committees=[entered_later])) == []
 
 
 def test_the_handover_is_due_10_days_after_the_term_ends():
@@ -322,3 +327,29 @@ def test_agenda_posted_7_days_ahead_and_urgent_meetings_flagged_with_their_reaso
     assert messages("urgent_meeting_without_notice", f.compound(TODAY, meetings=[late])) == ["late"]
     finding = findings_of(evaluate(f.compound(TODAY, meetings=[urgent])))[0]
     assert "电梯故障" in finding.text() and ("紧急会议理由", "电梯故障") in finding.evidence(get_checks())
+
+
+def test_decisions_are_posted_within_3_days_of_the_meeting():
+    day = date(2026, 11, 20)
+    voted = [f.motion(4, 1)]
+    on_time = f.meeting(7, 5, meeting_on=day, motions=voted, decisions_posted_on=day + timedelta(days=3))
+    late = f.meeting(7, 5, meeting_on=day, motions=voted, decisions_posted_on=day + timedelta(days=4))
+    unposted = f.meeting(7, 5, meeting_on=day, motions=voted)
+    assert messages("committee_decisions_posted", f.compound(TODAY, meetings=[on_time])) == ["ok"]
+    assert messages("committee_decisions_posted", f.compound(TODAY, meetings=[late])) == ["late"]
+    assert outcomes("committee_decisions_posted", f.compound(day + timedelta(days=3), meetings=[unposted])) == []
+    assert messages("committee_decisions_posted", f.compound(day + timedelta(days=4), meetings=[unposted])) == [
+        "overdue"]
+    assert outcomes("committee_decisions_posted", f.compound(TODAY, meetings=[f.meeting(7, 5, meeting_on=day)])) == []
+
+
+def test_a_meeting_is_held_within_7_days_when_a_third_of_the_members_ask():
+    asked, due = date(2026, 11, 10), date(2026, 11, 17)
+    request = f.request(asked, due)
+    on_time = f.meeting(7, 5, meeting_on=due, request_id=1)
+    late = f.meeting(7, 5, meeting_on=due + timedelta(days=1), request_id=1)
+    assert messages("member_request_met", f.compound(TODAY, meetings=[on_time], requests=[request])) == ["ok"]
+    assert messages("member_request_met", f.compound(TODAY, meetings=[late], requests=[request])) == ["late"]
+    assert outcomes("member_request_met", f.compound(due, meetings=[], requests=[request])) == []
+    assert messages("member_request_met", f.compound(due + timedelta(days=1), meetings=[],
+                                                     requests=[request])) == ["overdue"]

@@ -112,6 +112,17 @@ def test_committee_meetings_without_quorum_or_notice_are_findings(app, world, to
     found = _findings(app, world.a)
     assert found["committee_meeting_quorum"] == ["no_quorum"]
     assert found["urgent_meeting_without_notice"] == ["urgent"]
+    assert found["committee_decisions_posted"] == ["overdue", "overdue"]  # voted on 11-20, nothing posted by 12-01
+
+
+def test_a_members_request_without_a_meeting_in_7_days_is_a_finding(app, world, today):
+    m = _meetings_models()
+    committee_id, members = _committee(app, world.a, 6)
+    with app.app_context():
+        db.session.add(m.MeetingRequest(compound_id=world.a, committee_id=committee_id, requested_on=date(2026, 11, 10),
+                                        subject="审议物业费调整", meeting_due_on=date(2026, 11, 17), member_count=6))
+        db.session.commit()
+    assert _findings(app, world.a)["member_request_met"] == ["overdue"]
 
 
 def test_a_meeting_after_the_term_ended_is_acting_after_term(app, world, today):
