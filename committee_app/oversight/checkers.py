@@ -364,7 +364,7 @@ def committee_meeting_notice(facts: CompoundFacts, params) -> list[Outcome]:
         ahead = (meeting.meeting_on - meeting.agenda_posted_on).days
         values = {"title": meeting.title, "meeting_on": meeting.meeting_on,
                   "agenda_posted_on": meeting.agenda_posted_on, "days_before": ahead, "required_days": days,
-                  "urgent_reason": meeting.urgent_reason}
+                  "urgent_reason": (meeting.urgent_reason or "").rstrip("。.． ") or None}
         subject = f"meeting:{meeting.id}"
         if ahead >= days:
             outcomes.append(Outcome(True, "ok", values, ("meeting_on", "agenda_posted_on", "days_before"), None,
