@@ -56,12 +56,19 @@ def _empty_all_tables() -> None:
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{table.name}"' for table in tables)
         db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        db.session.execute(text("PRAGMA foreign_keys=OFF"))
+        db.session.commit()
+        return
+    # PRAGMA foreign_keys is ignored inside a transaction: switch it outside one.
+    db.session.remove()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
         for table in tables:
-            db.session.execute(table.delete())
-        db.session.execute(text("PRAGMA foreign_keys=ON"))
-    db.session.commit()
+            connection.execute(table.delete())
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 @pytest.fixture

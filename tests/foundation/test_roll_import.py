@@ -1,5 +1,6 @@
 """An organiser imports the owner roll: file formats, row-level errors, all-or-nothing."""
 import io
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -147,3 +148,18 @@ def test_the_roll_notice_pdf_shows_names_as_real_glyphs(app, client, world, logi
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ("甲小区", "赵喆", "钱堃", "李四、王芳", "607.75"):
         assert expected in text
+
+
+def test_a_reimport_that_drops_a_voter_other_records_point_at_is_refused_whole(app, world):
+    from committee_app.committees.operations import install_committee
+
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        zhao = db.session.scalar(select(Voter).where(Voter.compound_id == world.a, Voter.display_name == "赵喆"))
+        install_committee(compound, members=[("赵喆", zhao.id, "chair")], elected_on=date(2026, 1, 10))
+        db.session.commit()
+        before = operations.roll_summary(compound)
+        with pytest.raises(operations.RegistryError, match="引用"):
+            operations.import_roll(compound, "roll.csv", roll_csv(GOOD_ROWS))
+        db.session.rollback()
+        assert operations.roll_summary(compound) == before
