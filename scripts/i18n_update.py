@@ -4,7 +4,8 @@
 
 Each feature package ``committee_app/<feature>`` owns the strings of its Python code and
 of ``templates/<feature>/``; the ``web`` feature also owns the shared layout templates.
-Existing translations are kept; new strings are added with an empty ``msgstr`` and
+Existing translations are kept (also those the extractor cannot see, such as labels
+translated dynamically); new strings are added with an empty ``msgstr`` and
 listed, so they can be translated in ``translations/en/LC_MESSAGES/messages.po``.
 """
 from __future__ import annotations
@@ -60,6 +61,10 @@ def update(feature: str) -> list[str]:
         catalog.add(msgid, msgstr, locations=[(loc.rsplit(":", 1)[0], int(loc.rsplit(":", 1)[1])) for loc in locations])
         if not msgstr:
             untranslated.append(msgid)
+    found = {message.id for message in catalog if message.id}
+    for message in existing:  # keep entries used dynamically (labels in data, dict values)
+        if message.id and message.id not in found:
+            catalog.add(message.id, message.string)
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as handle:
         write_po(handle, catalog, width=0, omit_header=False, sort_output=True)

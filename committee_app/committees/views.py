@@ -20,8 +20,12 @@ def compound_panel(compound, user):
     """Term and re-election status on the compound page (readers and the compound's owners)."""
     if not (can(user, Ability.READ, compound) or can(user, Ability.VOTE, compound)):
         return None
+    from ..procedures.util import active_procedure
+
+    running = active_procedure(compound)
     return {"compound": compound, "committee": util.current_committee(compound),
-            "term": util.term_status(compound, clock.today()), "labels": util.STATUS_LABELS}
+            "term": util.term_status(compound, clock.today()), "labels": util.STATUS_LABELS,
+            "reelection_running": running is not None and running.kind == "reelection"}
 
 
 def _authorize_view(compound) -> None:
