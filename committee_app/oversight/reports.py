@@ -63,7 +63,7 @@ def compliance_report_context(compound, procedure) -> dict:
         "compound_name": compound.name, "generated_on": clock.today().isoformat(),
         "issuer": "", "procedure": {
             "id": procedure.id, "title": putil.procedure_title(procedure), "status": procedure.status,
-            "started_on": _d(procedure.started_on), "rule_set": procedure.rule_set,
+            "started_on": _d(procedure.started_on), "rule_set": _rule_set_title(procedure.rule_set),
             "anchors": [(putil.ANCHOR_LABELS[name], _d(getattr(procedure, name)))
                         for name in putil.anchors_used(procedure)],
         },
@@ -72,6 +72,15 @@ def compliance_report_context(compound, procedure) -> dict:
         "not_checked": not_checked,
         "counts": {s: sum(1 for f in findings if f["severity"] == s) for s in SEVERITY_LABELS},
     }
+
+
+def _rule_set_title(key: str) -> str:
+    from ..rules import get_rule_set
+
+    try:
+        return get_rule_set(key).title_zh
+    except (KeyError, ValueError):
+        return key
 
 
 def _user_names(ids) -> dict:
