@@ -14,7 +14,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Integer, bindparam, delete, func, insert, select, update
+from sqlalchemy import (Boolean, DateTime, Integer, String, bindparam, delete, exists, func, insert, literal, select,
+                        update)
 
 from .. import clock
 from ..audit.operations import record
@@ -373,6 +374,17 @@ def _cast_statements() -> dict:
         "claim_code": update(VotingCode.__table__).where(code_t.id == bindparam("code_id"), code_t.used_at.is_(None))
         .values(used_at=bindparam("now")),
         "ballot": insert(ballot_t).returning(ballot_t.c.id),
+        # an online ballot goes in only while its vote is open, checked inside the writing
+        # transaction (SQLite reads the state before its write lock otherwise)
+        "online_ballot": insert(ballot_t).from_select(
+            ["vote_id", "voter_id", "channel", "choice", "is_blank", "is_spoilt", "receipt_hash", "cast_at",
+             "is_audited"],
+            select(bindparam("vote_id", type_=Integer), bindparam("voter_id", type_=Integer),
+                   bindparam("channel", type_=String), bindparam("choice", type_=String),
+                   bindparam("is_blank", type_=Boolean), literal(False, Boolean), bindparam("receipt_hash", type_=String),
+                   bindparam("cast_at", type_=DateTime), literal(False, Boolean))
+            .where(exists().where(vote_t.id == bindparam("vote_id"), vote_t.state == "open")))
+        .returning(ballot_t.c.id),
         # only candidates of this vote: a forged id inserts nothing and the ballot is refused
         "marks": insert(choice_t).from_select(
             ["ballot_id", "candidate_id"],
@@ -406,10 +418,16 @@ def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is
     receipt = new_receipt_code()
     digest = receipt_hash(receipt)
     is_blank = not is_spoilt and not selection.candidate_ids and selection.choice is None
-    ballot_id = db.session.execute(statements["ballot"], {
-        "vote_id": vote.id, "voter_id": voter_id, "channel": channel, "choice": selection.choice,
-        "is_blank": is_blank, "is_spoilt": is_spoilt, "receipt_hash": digest, "proxy_name": proxy_name,
-        "proxy_document": proxy_document, "cast_at": clock.utcnow(), "is_audited": is_audited}).scalar_one()
+    values = {"vote_id": vote.id, "voter_id": voter_id, "channel": channel, "choice": selection.choice,
+              "is_blank": is_blank, "receipt_hash": digest, "cast_at": clock.utcnow()}
+    if channel.startswith("online"):
+        ballot_id = db.session.execute(statements["online_ballot"], values).scalar()
+        if ballot_id is None:
+            raise VotingError(_("该表决当前不在投票时间内。"))
+    else:
+        ballot_id = db.session.execute(statements["ballot"], values | {
+            "is_spoilt": is_spoilt, "proxy_name": proxy_name, "proxy_document": proxy_document,
+            "is_audited": is_audited}).scalar_one()
     if selection.candidate_ids:
         marks = db.session.execute(statements["marks"], {"ballot_id": ballot_id, "vote_id": vote.id,
                                                          "ids": list(selection.candidate_ids)}).all()

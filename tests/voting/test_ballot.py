@@ -202,3 +202,53 @@ def test_the_database_itself_refuses_a_second_ballot(app, world, motion):
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
+
+
+def test_no_ballot_slips_in_after_the_vote_closes(app, world):
+    """Casts racing the close: whatever committed before the close counts, nothing after it."""
+    from committee_app.registry import operations as registry
+    from committee_app.registry.models import Compound
+    from tests.conftest import roll_csv
+
+    with app.app_context():
+        compound = registry.create_compound("R", "竞速小区", db.session.get(Compound, world.a).community)
+        registry.import_roll(compound, "roll.csv", roll_csv([f"1栋,1-{n},90.00,业主{n},,已售,," for n in range(100, 400)]))
+        vote = operations.create_motion(compound, title="竞速表决")
+        operations.open_vote(vote, compound, enforce_gate=False)
+        codes = list(operations.issue_codes(vote).values())
+        db.session.commit()
+        vote_id, compound_id = vote.id, compound.id
+    after_close = {}
+    started = threading.Event()
+
+    def caster(mine):
+        client = app.test_client()
+        for n, code in enumerate(mine):
+            if n == 5:
+                started.set()
+            client.post(f"/ballot/{vote_id}/cast", data={"code": code, "choice": "for", "confirmed": "1"})
+
+    def closer():
+        started.wait(30)
+        with app.app_context():
+            from committee_app.registry.models import Compound as C
+            operations.close_vote(db.session.get(Vote, vote_id), db.session.get(C, compound_id))
+            db.session.commit()
+            after_close["ballots"] = db.session.scalar(
+                db.select(db.func.count(Ballot.id)).where(Ballot.vote_id == vote_id))
+
+    threads = [threading.Thread(target=caster, args=(codes[i::4],)) for i in range(4)]
+    threads.append(threading.Thread(target=closer))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert 0 < after_close["ballots"] <= len(codes)
+    assert ballots(app, vote_id) == after_close["ballots"]
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        from committee_app.registry.models import Compound as C
+        result = operations.count_vote(vote, db.session.get(C, compound_id))
+        db.session.commit()
+        assert result["participation"]["headcount"] == after_close["ballots"]
+        assert db.session.scalar(db.select(db.func.count(Ballot.id)).where(Ballot.is_audited.is_(False))) == 0
