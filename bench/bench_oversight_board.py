@@ -5,7 +5,8 @@
 
 Builds one street with N compounds in two communities, each with a sitting committee,
 every other one with a re-election under way (a step waiting for the street office's
-sign-off, a roll notice on the board) and every fifth with a committee decision posted;
+sign-off, a roll notice on the board), every fifth with a committee decision posted, every
+third with a counted vote and every fourth with a committee meeting (attendance, motion votes);
 then requests /oversight/ and /oversight/board.csv as the street officer and reports the
 number of SQL statements and the median time. The bar (SPEC §5): the count does not grow with N.
 """
@@ -60,7 +61,38 @@ def build(app, size: int, start: int) -> None:
                             publicity_days=15)
             if n % 5 == 0:
                 post_notice(compound, kind="committee_decision", title="业委会决定", posted_on=today - timedelta(days=9))
+            db.session.flush()
+            _vote_and_meeting(compound, committee, n, today)
         db.session.commit()
+
+
+def _vote_and_meeting(compound, committee, n: int, today) -> None:
+    """Every third compound a counted vote, every fourth a committee meeting with votes (when installed)."""
+    from datetime import datetime
+
+    try:
+        from committee_app.meetings.models import CommitteeMeeting, MeetingAttendance, Motion, MotionVote
+        from committee_app.voting.models import Vote
+    except ImportError:
+        return
+    if n % 3 == 0:
+        db.session.add(Vote(compound_id=compound.id, kind="motion", subject="maintenance_funds_use", matter="ordinary",
+                            title="使用维修资金", state="counted", opened_at=datetime(2026, 10, 1, 1),
+                            result={"roll": {"headcount": 300, "area": "30000.00"},
+                                    "participation": {"headcount": 220, "area": "22000.00"}, "status": "decided",
+                                    "passed": True, "votes": {"for": {"headcount": 150, "area": "15000.00"}}}))
+    if n % 4 == 0:
+        meeting = CommitteeMeeting(compound_id=compound.id, committee_id=committee.id, title="业委会会议",
+                                   meeting_on=today - timedelta(days=10), agenda_posted_on=today - timedelta(days=18),
+                                   is_attendance_recorded=True, decisions_posted_on=today - timedelta(days=9))
+        db.session.add(meeting)
+        db.session.flush()
+        motion = Motion(meeting_id=meeting.id, position=1, text="议案", is_voted=True)
+        db.session.add(motion)
+        db.session.flush()
+        for member in committee.members[:4]:
+            db.session.add(MeetingAttendance(meeting_id=meeting.id, member_id=member.id))
+            db.session.add(MotionVote(motion_id=motion.id, member_id=member.id, choice="for"))
 
 
 def measure(app, client, path: str) -> tuple[int, float]:

@@ -154,6 +154,10 @@ def _declared(vote) -> bool:
             or any(c.get("elected") for c in result.get("candidates") or []) or vote.committee_installed)
 
 
+COUNT_STATUS = {"decided": "已作出决定", "quorum_not_met": "参与表决未达法定比例", "tie": "末位票数相同",
+                "seats_unfilled": "当选人数不足"}
+
+
 def quorum_before_result(facts: CompoundFacts, params) -> list[Outcome]:
     """A result (decided, elected, passed, committee installed) only where participation reached
     2/3 of the roll's headcount and 2/3 of its area (CC art 278), recomputed from the counts."""
@@ -166,7 +170,7 @@ def quorum_before_result(facts: CompoundFacts, params) -> list[Outcome]:
             continue
         met = quorum_met(part[0], part[1], roll[0], roll[1])
         values = {"title": vote.title, "roll": _pair(roll), "participation": _pair(part),
-                  "status": vote.result.get("status")}
+                  "status": COUNT_STATUS.get(vote.result.get("status"), vote.result.get("status"))}
         evidence = ("roll", "participation", "status")
         if met:
             outcomes.append(Outcome(True, "ok", values, evidence, None, f"vote:{vote.id}"))
@@ -187,7 +191,8 @@ def matter_threshold(facts: CompoundFacts, params) -> list[Outcome]:
         if vote.state == "draft":
             continue
         required = "special" if vote.subject in special else "ordinary"
-        values = {"title": vote.title, "subject": vote.subject, "matter": MATTER_WORDS.get(vote.matter, vote.matter),
+        values = {"title": vote.title, "subject": vote.subject_label or vote.subject,
+                  "matter": MATTER_WORDS.get(vote.matter, vote.matter),
                   "required_matter": MATTER_WORDS[required]}
         subject = f"vote:{vote.id}"
         if vote.matter != required:

@@ -148,9 +148,13 @@ def _notices(ids: list[int]) -> dict[int, list[NoticeFact]]:
 
 def _votes(ids: list[int]) -> dict[int, list[VoteFact]] | None:
     try:
-        from ..voting.models import Vote  # type: ignore[import-not-found]
+        from ..voting.models import SUBJECTS, Vote  # type: ignore[import-not-found]
     except ImportError:
         return None
+    from flask_babel import force_locale
+
+    with force_locale("zh"):
+        subject_labels = {key: str(label) for key, label in SUBJECTS.items()}
     result: dict[int, list[VoteFact]] = defaultdict(list)
     for vote in db.session.execute(
             select(Vote.id, Vote.compound_id, Vote.title, Vote.kind, Vote.subject, Vote.matter, Vote.state,
@@ -159,7 +163,8 @@ def _votes(ids: list[int]) -> dict[int, list[VoteFact]] | None:
         opened_on = clock.to_local(vote.opened_at).date() if vote.opened_at else None
         result[vote.compound_id].append(VoteFact(vote.id, vote.title, vote.kind, vote.subject, vote.matter,
                                                  vote.state, opened_on, vote.result,
-                                                 vote.committee_installed_at is not None))
+                                                 vote.committee_installed_at is not None,
+                                                 subject_labels.get(vote.subject, vote.subject)))
     return result
 
 

@@ -84,6 +84,7 @@ class VoteFact:
     opened_on: date | None  # Asia/Shanghai date
     result: dict | None = None  # the tally as counted (tally --json shape)
     committee_installed: bool = False
+    subject_label: str = ""  # the subject in words, e.g. "筹集专项维修资金"
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,8 @@ def test_the_compliance_report_lists_steps_dates_findings_with_citations_in_real
     assert "会议召开15日前发出会议通知" in text and "2026-11-01" in text
     assert "业主大会会议通知提前15日" in text  # met: listed among the checks passed
     assert "□" not in text
+    fonts = subprocess.run(["pdffonts", "-"], input=response.data, capture_output=True).stdout.decode()
+    assert "NotoSansCJK" in fonts.replace("-", "") or "NotoSansSC" in fonts.replace("-", "")
 
 
 def test_the_filing_package_uses_what_is_recorded_and_says_so_where_a_part_is_missing(app, world, login_as, today):
