@@ -109,17 +109,37 @@ def detail(code: str, vote_id: int):
         can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound))
 
 
+@bp.errorhandler(OperationalError)
+@bp.errorhandler(IntegrityError)
+def busy(_error):
+    """A write that lost a race with the ballots being cast (SQLite has one writer; the audit
+    chain's unique seq refuses a fork): nothing was saved, say so instead of a 500."""
+    db.session.rollback()
+    return render_template("web/error.html", status=503, title=_("请稍后再试"),
+                           message=_("数据库正忙（大量选票正在提交），刚才的操作没有保存，请稍后再试。")), 503
+
+
 def _apply(compound, vote, operation, success: str):
-    try:
-        operation()
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
-        for warning in integration.warnings():
-            flash(_("程序步骤未自动完成：%(reason)s", reason=warning), "warning")
+    """Run an operation and commit once; a refusal is flashed. A write that lost a race with
+    the ballots being cast is retried, then explained, never a 500."""
+    for attempt in range(3):
+        try:
+            operation()
+            db.session.commit()
+        except operations.VotingError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        except (OperationalError, IntegrityError):
+            db.session.rollback()
+            if attempt < 2:
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            flash(_("数据库正忙（大量选票正在提交），请稍后再试。"), "warning")
+        else:
+            flash(success, "success")
+            for warning in integration.warnings():
+                flash(_("程序步骤未自动完成：%(reason)s", reason=warning), "warning")
+        break
     return _detail(compound, vote)
 
 

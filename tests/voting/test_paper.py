@@ -209,3 +209,23 @@ def test_paper_import_from_the_page_shows_the_errors(app, client, world, electio
     response = client.post(f"/compounds/A/votes/{vote_id}/paper/import",
                            data={"counter_name": "甲", "slot": "1", "ballot_file": (BytesIO(good), "b.csv")})
     assert response.status_code == 302 and count(app, PaperEntry, vote_id) == 1
+
+
+def test_a_write_that_loses_a_race_is_explained_not_a_500(app, client, world, motion, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from committee_app.voting import operations
+
+    vote_id = motion()
+    login(client, "organiser")
+
+    def busy(*args, **kwargs):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(operations, "enter_paper", busy)
+    response = enter(client, vote_id, choice="for")
+    assert response.status_code == 503 and "数据库正忙" in response.get_data(as_text=True)
+    monkeypatch.setattr(operations, "close_vote", busy)
+    page = client.post(f"/compounds/A/votes/{vote_id}/close", follow_redirects=True).get_data(as_text=True)
+    assert "数据库正忙" in page
+    assert count(app, PaperEntry, vote_id) == 0
