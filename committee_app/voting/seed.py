@@ -65,6 +65,7 @@ def _cast_plan(vote: Vote, voters: list[Voter], rng: random.Random, organiser, w
 
 def _complete(vote: Vote, compound, ctx, organiser, closed_on, rng: random.Random, weights=None) -> None:
     from ..notices.models import Notice
+    from ..notices.operations import post_notice
 
     voters = list(db.session.scalars(select(Voter).where(Voter.compound_id == compound.id).order_by(Voter.id)))
     rng.shuffle(voters)
@@ -75,8 +76,14 @@ def _complete(vote: Vote, compound, ctx, organiser, closed_on, rng: random.Rando
     # the demo shows a vote that happened in the past: its dates are moved back (the
     # audit log keeps the real seeding time)
     closed = clock.local_to_utc(datetime.combine(closed_on, time(18, 0)))
-    vote.meeting_on = closed_on
+    opened_on = closed_on - timedelta(days=7)
+    vote.meeting_on = opened_on
     vote.opens_at = vote.opened_at = closed - timedelta(days=7)
+    # the meeting notice that stood its full 15 days (PMR art 14) before the voting opened
+    post_notice(compound, kind="meeting_notice", title=f"关于召开业主大会会议的通知（{vote.title}）",
+                posted_on=opened_on - timedelta(days=16), publicity_ends_on=opened_on - timedelta(days=1),
+                body=f"定于 {opened_on} 至 {closed_on} 以书面征求意见与网上投票相结合的方式召开业主大会会议，表决：{vote.title}。",
+                citations=["PMR art 14"], posted_by=organiser)
     vote.closes_at = vote.closed_at = closed
     vote.counted_at = closed + timedelta(hours=2)
     db.session.flush()
