@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..notices.operations import post_notice, supersede_notice
@@ -221,17 +221,6 @@ def check_cosigners(compound: Compound, nominee_voter: Voter, owner_ids, minimum
 # --------------------------------------------------------------------------- documents
 
 
-def sniff(data: bytes) -> str | None:
-    """The content type of a PDF, JPEG or PNG judged by its first bytes, else None."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
-
-
 def check_files(files) -> list[tuple[str, bytes, str]]:
     limit = current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     checked = []
@@ -241,16 +230,15 @@ def check_files(files) -> list[tuple[str, bytes, str]]:
             raise NominationError(_("文件“%(name)s”是空的。", name=name))
         if len(data) > limit:
             raise NominationError(_("文件“%(name)s”超过 %(mb)s MB 的上限。", name=name, mb=limit // (1024 * 1024)))
-        kind = sniff(data)
+        kind = uploads.sniff(data)
         if kind is None:
             raise NominationError(_("文件“%(name)s”不是 PDF、JPEG 或 PNG 文件。", name=name))
-        checked.append((name, data, kind))
+        checked.append((name, data, kind.content_type))
     return checked
 
 
 def upload_folder() -> str:
-    base = current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads")
-    return os.path.join(base, "nominations")
+    return str(uploads.upload_folder("nominations"))
 
 
 def _store_files(nomination: Nomination, checked, actor) -> list[NominationDocument]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..rules import check_date, get_rule_set
@@ -314,23 +314,8 @@ def complete_action(compound, action: str, *, on: date, actor=None, note: str | 
 
 # --------------------------------------------------------------------------- documents
 
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff_type(data: bytes) -> str | None:
-    for magic, content_type in MAGIC:
-        if data.startswith(magic):
-            return content_type
-    return None
-
-
 def upload_folder() -> Path:
-    folder = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
-    return folder / "procedures"
+    return uploads.upload_folder("procedures")
 
 
 def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None, audit: bool = True) -> StepDocument:
@@ -341,7 +326,8 @@ def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None,
         raise ProcedureError(_("文件“%(name)s”是空的。", name=name))
     if len(data) > limit:
         raise ProcedureError(_("文件“%(name)s”超过 %(mb)s MB 的上限。", name=name, mb=limit // (1024 * 1024)))
-    content_type = sniff_type(data)
+    kind = uploads.sniff(data)
+    content_type = kind.content_type if kind else None
     if content_type is None:
         raise ProcedureError(_("文件“%(name)s”不是 PDF、JPEG 或 PNG 文件。", name=name))
     folder = upload_folder()

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import (Boolean, DateTime, Integer, String, bindparam, delete, exists, func, insert, literal, select,
                         update)
 
-from .. import clock
+from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
@@ -492,9 +492,6 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
 
 # --------------------------------------------------------------------------- paper ballots
 
-ALLOWED_UPLOADS = {b"%PDF-": ".pdf", b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
-
-
 def store_proxy_document(vote: Vote, data: bytes) -> str:
     """Check a proxy authorisation upload (PDF/JPEG/PNG by magic bytes, size) and store it."""
     limit = int(current_app.config.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
@@ -502,13 +499,11 @@ def store_proxy_document(vote: Vote, data: bytes) -> str:
         raise VotingError(_("授权委托书文件为空。"))
     if len(data) > limit:
         raise VotingError(_("授权委托书文件太大（上限 %(mb)s MB）。", mb=limit // (1024 * 1024)))
-    suffix = next((ext for magic, ext in ALLOWED_UPLOADS.items() if data.startswith(magic)), None)
-    if suffix is None:
+    kind = uploads.sniff(data)
+    if kind is None:
         raise VotingError(_("授权委托书只能是 PDF、JPEG 或 PNG 文件。"))
-    folder = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
-    folder = folder / "voting" / str(vote.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"proxy-{secrets.token_hex(8)}{suffix}"
+    folder = uploads.upload_folder("voting", str(vote.id))
+    name = f"proxy-{secrets.token_hex(8)}{kind.extension}"
     (folder / name).write_bytes(data)
     return f"voting/{vote.id}/{name}"
 

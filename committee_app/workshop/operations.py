@@ -11,7 +11,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import clock
+from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Community, Compound
@@ -230,26 +230,8 @@ def take_attendance(event: WorkshopEvent, present_ids: set[int], actor: Any = No
 
 # ----------------------------------------------------------------------------- files
 
-MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, PNG or JPEG by its first bytes, else None."""
-    for magic, content_type, extension in MAGIC:
-        if data.startswith(magic):
-            return content_type, extension
-    return None
-
-
 def upload_folder() -> Path:
-    base = current_app.config.get("UPLOAD_FOLDER") or str(Path(current_app.instance_path) / "uploads")
-    folder = Path(base) / "workshop"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return uploads.upload_folder("workshop")
 
 
 def store_file(data: bytes, filename: str, *, session: CoachingSession | None = None,
@@ -259,10 +241,10 @@ def store_file(data: bytes, filename: str, *, session: CoachingSession | None = 
     limit = current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
     if len(data) > limit:
         raise WorkshopError(_("文件超过 %(mb)s MB 的上限。", mb=limit // (1024 * 1024)))
-    kind = sniff(data)
+    kind = uploads.sniff(data)
     if kind is None:
         raise WorkshopError(_("只接受 PDF、JPEG 或 PNG 文件。"))
-    content_type, extension = kind
+    content_type, extension = kind.content_type, kind.extension
     stored_name = secrets.token_hex(16) + extension
     (upload_folder() / stored_name).write_bytes(data)
     safe_name = Path(filename or "file").name[:200] or "file"
