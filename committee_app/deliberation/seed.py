@@ -1,0 +1,51 @@
+"""Demo data: 绿地三期's 议事会 deliberates one motion with one amendment, chaired by the
+workshop mentor; participation across the community becomes points."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from .. import clock
+from . import operations
+
+
+def seed_deliberation(ctx) -> None:
+    mentor = ctx.users["mentor"]
+    ld3q = ctx.compounds["绿地三期"]
+    day = lambda n: ctx.today + timedelta(days=n)  # noqa: E731
+    present = ["楼栋长 王德明", "楼栋长 赵秀英", "孙丽", "业主代表 陈志华", "业主代表 刘晓燕", "业主代表 黄明", "业主代表 杨帆"]
+    session = operations.create_session(
+        ld3q, body="council", title="绿地三期议事会：电动自行车充电桩选址", held_on=day(-5), place="绿地三期业主活动室",
+        chair_name="何文斌（工作室导师）", member_count=9, present="\n".join(present), actor=mentor)
+    motion = operations.move_motion(session, text="在3栋与5栋之间的绿化带旁建设电动自行车集中充电棚（20个充电位）。",
+                                    moved_by="楼栋长 王德明", actor=mentor)
+    operations.second_motion(motion, seconded_by="业主代表 陈志华", actor=mentor)
+    started = clock.utcnow() - timedelta(minutes=30)
+    for minute, (speaker, side, seconds, summary) in enumerate([
+            ("楼栋长 王德明", "for", 95, "楼道充电有火灾隐患，集中充电棚可以根治飞线充电。"),
+            ("业主代表 刘晓燕", "against", 110, "绿化带旁离3栋低层住户太近，担心噪音和安全。"),
+            ("孙丽", "for", 80, "可以选在远离住户的一侧，并加装烟感和喷淋。"),
+            ("业主代表 黄明", "against", 130, "费用分摊方式不明确，应先测算。")]):
+        operations.request_floor(motion, speaker=speaker, side=side, actor=mentor)
+        floor = operations.give_floor(motion, actor=mentor)
+        floor.started_at = started + timedelta(minutes=3 * minute)
+        clock.freeze(floor.started_at + timedelta(seconds=seconds))
+        try:
+            operations.end_speech(motion, summary=summary, actor=mentor)
+        finally:
+            clock.freeze(None)
+    amendment = operations.move_motion(
+        session, text="在5栋北侧围墙边（距住户不少于15米）建设电动自行车集中充电棚（20个充电位），加装烟感报警和喷淋，"
+                      "建设费用由物业公共收益列支，充电费按度计收。",
+        moved_by="孙丽", parent=motion, actor=mentor)
+    operations.second_motion(amendment, seconded_by="业主代表 刘晓燕", actor=mentor)
+    operations.put_to_vote(amendment, votes_for=6, votes_against=1, votes_abstain=0, actor=mentor)
+    operations.put_to_vote(motion, votes_for=6, votes_against=0, votes_abstain=1, actor=mentor)
+    operations.close_session(session, actor=mentor)
+
+    community = ctx.community
+    operations.sync_participation(community, actor=mentor)
+    operations.record_entry(community, person="楼栋长 王德明", kind="award", activity="volunteering", points=5,
+                            reason="协助组织“小区共享日”活动", earned_on=day(-20), actor=mentor)
+    operations.record_entry(community, person="社区网格员 罗敏", kind="exchange", points=3,
+                            reason="积分超市兑换：洗衣液一瓶", actor=mentor)
+    ctx.notes.append("deliberation: 绿地三期议事会 with one motion and one amendment; points from participation")

@@ -1,0 +1,375 @@
+"""Deliberation sessions (chair's screen, projector view) and the participation ledger."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import clock
+from ..extensions import db
+from ..policy import Ability, authorize, can, get_compound_or_404
+from ..registry.models import Community
+from ..web.views import flash_errors
+from . import operations, rules, util
+from .forms import EndSpeechForm, EntryForm, FloorForm, MotionForm, RateForm, SecondForm, SessionForm, VoteForm
+from .models import DONE, QUEUED, DeliberationMotion, DeliberationSession
+
+bp = Blueprint("deliberation", __name__)
+
+
+def compound_panel(compound, user):
+    if not can(user, Ability.READ, compound):
+        return None
+    return {"compound": compound, "sessions": util.sessions_of(compound)[:5], "may_chair": util.may_chair(user, compound)}
+
+
+def _session_or_404(compound, session_id: int) -> DeliberationSession:
+    session = db.session.get(DeliberationSession, session_id)
+    if session is None or session.compound_id != compound.id:
+        abort(404)
+    return session
+
+
+def _motion_or_404(session, motion_id: int) -> DeliberationMotion:
+    motion = db.session.get(DeliberationMotion, motion_id)
+    if motion is None or motion.session_id != session.id:
+        abort(404)
+    return motion
+
+
+def _session_form(compound) -> SessionForm:
+    from ..meetings.models import CommitteeMeeting
+
+    form = SessionForm()
+    form.body.choices = [(key, _(body.title)) for key, body in rules.bodies().items()]
+    meetings = db.session.scalars(select(CommitteeMeeting).where(CommitteeMeeting.compound_id == compound.id)
+                                  .order_by(CommitteeMeeting.meeting_on.desc()).limit(20)).all()
+    form.meeting_id.choices = [("", _("不并入"))] + [(str(m.id), f"{m.meeting_on} {m.title}") for m in meetings]
+    return form
+
+
+@bp.get("/compounds/<code>/deliberations")
+def sessions(code: str):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    form = _session_form(compound)
+    if not form.is_submitted():
+        form.held_on.data = clock.today()
+        form.chair_name.data = current_user.display_name
+    return _sessions_page(compound, form)
+
+
+def _sessions_page(compound, form, status: int = 200):
+    return render_template("deliberation/sessions.html", compound=compound, sessions=util.sessions_of(compound),
+                           form=form, may_chair=util.may_chair(current_user, compound), bodies=rules.bodies()), status
+
+
+@bp.post("/compounds/<code>/deliberations")
+def create_session(code: str):
+    compound = get_compound_or_404(code)
+    if not util.may_chair(current_user, compound):
+        authorize(Ability.MANAGE, compound)
+    form = _session_form(compound)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _sessions_page(compound, form, 400)
+    meeting = None
+    if form.meeting_id.data:
+        from ..meetings.models import CommitteeMeeting
+        meeting = db.session.get(CommitteeMeeting, int(form.meeting_id.data))
+    try:
+        session = operations.create_session(
+            compound, body=form.body.data, title=form.title.data, held_on=form.held_on.data, place=form.place.data,
+            chair_name=form.chair_name.data, member_count=form.member_count.data, present=form.present.data,
+            meeting=meeting, actor=current_user)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _sessions_page(compound, form, 400)
+    db.session.commit()
+    return redirect(url_for("deliberation.chair", code=compound.code, session_id=session.id))
+
+
+def _state(session: DeliberationSession) -> dict:
+    """Plain values for the chair's screen, the projector and its JSON feed."""
+    body = rules.body(session.body)
+    motion = operations.current_motion(session)
+    speaking = operations.speaking_now(motion) if motion else None
+    spoken: dict[str, int] = {}
+    queue = []
+    if motion is not None:
+        for r in motion.floor:
+            if r.state == DONE:
+                spoken[r.speaker] = spoken.get(r.speaker, 0) + 1
+            elif r.state == QUEUED:
+                queue.append({"id": r.id, "speaker": r.speaker, "side": r.side})
+    return {
+        "session": {"id": session.id, "title": session.title, "body": _(body.title), "state": session.state,
+                    "members": session.member_count, "present": session.present_count},
+        "motion": None if motion is None else {
+            "id": motion.id, "position": motion.position, "text": motion.text, "is_amendment": motion.is_amendment,
+            "parent_text": motion.parent.text if motion.parent else None, "state": motion.state,
+            "moved_by": motion.moved_by, "seconded_by": motion.seconded_by},
+        "speaking": None if speaking is None else {
+            "speaker": speaking.speaker, "side": speaking.side,
+            "started_at": speaking.started_at.isoformat() + "Z", "limit": body.rules.speech_seconds},
+        "queue": queue,
+        "spoken": [{"speaker": k, "turns": v} for k, v in spoken.items()],
+        "turn_limit": body.rules.turns_per_motion,
+        "decided": [{"position": m.position, "text": m.text, "outcome": m.outcome, "for": m.votes_for,
+                     "against": m.votes_against, "abstain": m.votes_abstain, "is_amendment": m.is_amendment}
+                    for m in session.motions if m.outcome],
+    }
+
+
+@bp.get("/compounds/<code>/deliberations/<int:session_id>")
+def chair(code: str, session_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    session = _session_or_404(compound, session_id)
+    return _chair_page(compound, session)
+
+
+def _chair_page(compound, session, status: int = 200):
+    body = rules.body(session.body)
+    motion = operations.current_motion(session)
+    return render_template(
+        "deliberation/chair.html", compound=compound, session=session, body=body, motion=motion,
+        state=_state(session), may_chair=util.may_chair(current_user, compound) and session.is_open,
+        may_amend=motion is not None and motion.state == "open" and rules.may_amend(motion.depth, body.rules),
+        motion_form=MotionForm(formdata=None), second_form=SecondForm(formdata=None), floor_form=FloorForm(formdata=None),
+        end_form=EndSpeechForm(formdata=None), vote_form=VoteForm(formdata=None)), status
+
+
+@bp.get("/compounds/<code>/deliberations/<int:session_id>/projector")
+def projector(code: str, session_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    session = _session_or_404(compound, session_id)
+    return render_template("deliberation/projector.html", compound=compound, session=session, state=_state(session))
+
+
+@bp.get("/compounds/<code>/deliberations/<int:session_id>/state.json")
+def state(code: str, session_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    session = _session_or_404(compound, session_id)
+    response = jsonify(_state(session))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _act(code: str, session_id: int, action):
+    """Run one chair's action: load, authorize, act, commit once, back to the chair's screen."""
+    compound = get_compound_or_404(code)
+    authorize(Ability.READ, compound)
+    if not util.may_chair(current_user, compound):
+        abort(403)
+    session = _session_or_404(compound, session_id)
+    try:
+        message = action(session)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _chair_page(compound, db.session.get(DeliberationSession, session_id), 400)
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return redirect(url_for("deliberation.chair", code=compound.code, session_id=session.id))
+
+
+def _valid(form) -> None:
+    if not form.validate_on_submit():
+        raise operations.DeliberationError("；".join(m for errors in form.errors.values() for m in errors))
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions")
+def move(code: str, session_id: int):
+    def action(session):
+        form = MotionForm()
+        _valid(form)
+        parent = None
+        if form.parent_id.data:
+            if not form.parent_id.data.isdigit():
+                abort(404)
+            parent = _motion_or_404(session, int(form.parent_id.data))
+        operations.move_motion(session, text=form.text.data, moved_by=form.moved_by.data, parent=parent,
+                               actor=current_user)
+        return _("已提出修正案，请附议。") if parent else _("已提出动议，请附议。")
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/second")
+def second(code: str, session_id: int, motion_id: int):
+    def action(session):
+        form = SecondForm()
+        _valid(form)
+        operations.second_motion(_motion_or_404(session, motion_id), seconded_by=form.seconded_by.data,
+                                 actor=current_user)
+        return _("已附议，进入讨论。")
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/lapse")
+def lapse(code: str, session_id: int, motion_id: int):
+    def action(session):
+        operations.lapse_motion(_motion_or_404(session, motion_id), actor=current_user)
+        return _("无人附议，动议不成立。")
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/floor")
+def request_floor(code: str, session_id: int, motion_id: int):
+    def action(session):
+        form = FloorForm()
+        _valid(form)
+        operations.request_floor(_motion_or_404(session, motion_id), speaker=form.speaker.data, side=form.side.data,
+                                 actor=current_user)
+        return None
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/next")
+def give_floor(code: str, session_id: int, motion_id: int):
+    def action(session):
+        request_ = operations.give_floor(_motion_or_404(session, motion_id), actor=current_user)
+        return _("请 %(name)s 发言。", name=request_.speaker)
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/end")
+def end_speech(code: str, session_id: int, motion_id: int):
+    def action(session):
+        form = EndSpeechForm()
+        _valid(form)
+        spoken = operations.end_speech(_motion_or_404(session, motion_id), summary=form.summary.data,
+                                       actor=current_user)
+        if spoken.is_over_time:
+            return _("发言 %(seconds)s 秒，超过时限，已记入纪要。", seconds=spoken.seconds)
+        return None
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/vote")
+def vote(code: str, session_id: int, motion_id: int):
+    def action(session):
+        form = VoteForm()
+        _valid(form)
+        outcome = operations.put_to_vote(_motion_or_404(session, motion_id), votes_for=form.votes_for.data,
+                                         votes_against=form.votes_against.data,
+                                         votes_abstain=form.votes_abstain.data, actor=current_user)
+        return {"passed": _("表决通过。"), "failed": _("表决未通过。"),
+                "no_quorum": _("出席人数不足法定人数，表决无效。")}[outcome.state]
+    return _act(code, session_id, action)
+
+
+@bp.post("/compounds/<code>/deliberations/<int:session_id>/close")
+def close(code: str, session_id: int):
+    def action(session):
+        operations.close_session(session, actor=current_user)
+        return _("议事结束，纪要草稿已生成。")
+    return _act(code, session_id, action)
+
+
+# --- points ----------------------------------------------------------------------------
+
+@bp.get("/points")
+@login_required
+def points_home():
+    communities = util.communities_for(current_user)
+    if not communities:
+        abort(403)
+    if len(communities) == 1:
+        return redirect(url_for("deliberation.points", community_id=communities[0].id))
+    return render_template("deliberation/points_home.html", communities=communities)
+
+
+def _community_or_404(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        authorize(Ability.READ)
+    if not util.may_read_points(current_user, community):
+        abort(403)
+    return community
+
+
+def _entry_form() -> EntryForm:
+    form = EntryForm()
+    form.activity.choices = [("", "—")] + [(k, _(v.title)) for k, v in rules.default_points().items()]
+    return form
+
+
+def _rate_form() -> RateForm:
+    form = RateForm()
+    form.activity.choices = [(k, _(v.title)) for k, v in rules.default_points().items()]
+    return form
+
+
+@bp.get("/communities/<int:community_id>/points")
+def points(community_id: int):
+    community = _community_or_404(community_id)
+    return _points_page(community)
+
+
+def _points_page(community, status: int = 200, entry_form=None, rate_form=None):
+    search = (request.args.get("q") or "").strip()[:120]
+    year_arg = request.args.get("year") or ""
+    year = int(year_arg) if year_arg.isdigit() and 2000 <= int(year_arg) <= 2100 else None
+    person = (request.args.get("person") or "").strip()[:120]
+    rate_form = rate_form or _rate_form()
+    if rate_form.valid_from.data is None:
+        rate_form.valid_from.data = clock.today()
+    return render_template(
+        "deliberation/points.html", community=community, totals=util.totals(community.id, year=year, search=search),
+        search=search, year=year, person=person, ledger=util.ledger(community.id, person) if person else [],
+        rates=operations.current_rates(community.id), kinds=rules.default_points(),
+        history=util.rate_history(community.id), may_manage=util.may_manage_points(current_user, community),
+        entry_form=entry_form or _entry_form(), rate_form=rate_form), status
+
+
+def _points_act(community_id: int, action):
+    community = _community_or_404(community_id)
+    if not util.may_manage_points(current_user, community):
+        abort(403)
+    try:
+        message = action(community)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _points_page(db.session.get(Community, community_id), 400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("deliberation.points", community_id=community_id))
+
+
+@bp.post("/communities/<int:community_id>/points/sync")
+def sync_points(community_id: int):
+    def action(community):
+        added = operations.sync_participation(community, actor=current_user)
+        return _("已按参与记录新增 %(n)s 条积分。", n=added)
+    return _points_act(community_id, action)
+
+
+@bp.post("/communities/<int:community_id>/points/entries")
+def add_entry(community_id: int):
+    def action(community):
+        form = _entry_form()
+        _valid(form)
+        operations.record_entry(community, person=form.person.data, kind=form.kind.data, points=form.points.data,
+                                reason=form.reason.data, activity=form.activity.data or None, actor=current_user)
+        return _("已记入台账。")
+    return _points_act(community_id, action)
+
+
+@bp.post("/communities/<int:community_id>/points/rates")
+def set_rate(community_id: int):
+    def action(community):
+        form = _rate_form()
+        _valid(form)
+        operations.set_rate(community, activity=form.activity.data, points=form.points.data,
+                            valid_from=form.valid_from.data, reason=form.reason.data, actor=current_user)
+        return _("积分标准已调整，原标准保留在历史中。")
+    return _points_act(community_id, action)
