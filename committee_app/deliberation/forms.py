@@ -64,3 +64,28 @@ class RateForm(FlaskForm):
     valid_from = DateField(_l("生效日期"), validators=[DataRequired()])
     reason = StringField(_l("调整理由"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("调整积分标准"))
+
+
+CHANNEL_CHOICES = [("self", _l("自我推荐")), ("resident", _l("居民推荐")), ("organisation", _l("组织推荐"))]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("类别名称"), validators=[DataRequired(), Length(max=60)])
+    description = StringField(_l("说明"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("增加类别"))
+
+
+class NominationForm(FlaskForm):
+    category_id = SelectField(_l("表彰类别"), coerce=str, validators=[DataRequired()])
+    nominee = StringField(_l("被推荐人或团队"), validators=[DataRequired(), Length(max=120)])
+    channel = SelectField(_l("推荐方式"), choices=CHANNEL_CHOICES)
+    nominated_by = StringField(_l("推荐人"), validators=[DataRequired(), Length(max=120)])
+    reason = TextAreaField(_l("推荐理由（事迹）"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("提交推荐"))
+
+
+class ReviewForm(FlaskForm):
+    decision = SelectField(_l("评审结果"), choices=[("", _l("请选择")), ("accept", _l("通过")), ("decline", _l("不通过"))],
+                           validators=[DataRequired(_l("请选择评审结果。"))])
+    note = StringField(_l("评审意见（不通过时必填）"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("记录评审"))

@@ -146,3 +146,59 @@ class PointEntry(db.Model):
     earned_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     created_by: Mapped[str] = mapped_column(String(120))
+
+
+class AwardCategory(db.Model):
+    """A recognition category the community sets for a year (优秀志愿者, 社区好人, …)."""
+
+    __tablename__ = "award_category"
+    __table_args__ = (UniqueConstraint("community_id", "year", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    nominations: Mapped[list["AwardNomination"]] = relationship(
+        back_populates="category", order_by="AwardNomination.id", cascade="all, delete-orphan")
+
+
+NOMINATION_CHANNELS = ("self", "resident", "organisation")  # 自我推荐、居民推荐、组织推荐 (the seed's three)
+
+
+class AwardNomination(db.Model):
+    """A person or team put forward for a category, through one of the three channels, and its review."""
+
+    __tablename__ = "award_nomination"
+    __table_args__ = (UniqueConstraint("category_id", "nominee"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("award_category.id", ondelete="CASCADE"), index=True)
+    nominee: Mapped[str] = mapped_column(String(120))
+    compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id"))
+    channel: Mapped[str] = mapped_column(String(12))
+    nominated_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="nominated")  # nominated | accepted | declined
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by: Mapped[str | None] = mapped_column(String(120))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    category: Mapped[AwardCategory] = relationship(back_populates="nominations")
+    compound = relationship("Compound")
+
+
+class RecognitionList(db.Model):
+    """A community's published list of the year's recognised people and teams."""
+
+    __tablename__ = "recognition_list"
+    __table_args__ = (UniqueConstraint("community_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    published_by: Mapped[str] = mapped_column(String(120))

@@ -452,3 +452,90 @@ def record_entry(community, *, person: str, kind: str, points: int, reason: str,
     record(f"points.{kind}", entry, actor=actor,
            after={"community": community.id, "person": person, "points": points, "reason": reason})
     return entry
+
+
+# --- recognition ------------------------------------------------------------------------
+
+def _check_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise DeliberationError(_("年度应在 2000 到 2100 之间。"))
+    return year
+
+
+def is_published(community_id: int, year: int) -> bool:
+    from .models import RecognitionList
+    return db.session.scalar(select(RecognitionList.id).where(
+        RecognitionList.community_id == community_id, RecognitionList.year == year)) is not None
+
+
+def add_category(community, *, year: int, name: str, description: str = "", actor=None):
+    from .models import AwardCategory
+    year = _check_year(year)
+    if is_published(community.id, year):
+        raise DeliberationError(_("%(year)s 年度表彰名单已发布，不能再增加类别。", year=year))
+    name = _clean(name, _("类别名称"), 60)
+    exists = db.session.scalar(select(AwardCategory.id).where(
+        AwardCategory.community_id == community.id, AwardCategory.year == year, AwardCategory.name == name))
+    if exists is not None:
+        raise DeliberationError(_("本年度已有“%(name)s”类别。", name=name))
+    category = AwardCategory(community_id=community.id, year=year, name=name,
+                             description=_clean(description, _("说明"), TEXT_LIMIT, required=False))
+    db.session.add(category)
+    db.session.flush()
+    record("recognition.category.add", category, actor=actor, after={"year": year, "name": name})
+    return category
+
+
+def nominate(category, *, nominee: str, channel: str, nominated_by: str, reason: str, compound_id: int | None = None,
+             actor=None):
+    from .models import NOMINATION_CHANNELS, AwardNomination
+    if is_published(category.community_id, category.year):
+        raise DeliberationError(_("%(year)s 年度表彰名单已发布，推荐已截止。", year=category.year))
+    if channel not in NOMINATION_CHANNELS:
+        raise DeliberationError(_("请选择推荐方式：自我推荐、居民推荐或组织推荐。"))
+    nominee = _clean(nominee, _("被推荐人"), NAME_LIMIT)
+    nominated_by = _clean(nominated_by, _("推荐人"), NAME_LIMIT)
+    if channel == "self" and nominated_by != nominee:
+        raise DeliberationError(_("自我推荐时推荐人应为本人。"))
+    if any(n.nominee == nominee for n in category.nominations):
+        raise DeliberationError(_("%(name)s 已被推荐到该类别。", name=nominee))
+    nomination = AwardNomination(category_id=category.id, nominee=nominee, channel=channel, nominated_by=nominated_by,
+                                 reason=_clean(reason, _("推荐理由"), TEXT_LIMIT), compound_id=compound_id)
+    category.nominations.append(nomination)
+    db.session.flush()
+    record("recognition.nominate", nomination, compound_id=compound_id, actor=actor,
+           after={"category": category.name, "year": category.year, "nominee": nominee, "channel": channel})
+    return nomination
+
+
+def review_nomination(nomination, *, accept: bool, note: str, actor=None) -> None:
+    category = nomination.category
+    if is_published(category.community_id, category.year):
+        raise DeliberationError(_("表彰名单已发布，不能再更改评审结果。"))
+    note = _clean(note, _("评审意见"), TEXT_LIMIT, required=not accept)
+    nomination.state = "accepted" if accept else "declined"
+    nomination.review_note, nomination.reviewed_by, nomination.reviewed_at = note, _actor_name(actor), clock.utcnow()
+    db.session.flush()
+    record("recognition.review", nomination, compound_id=nomination.compound_id, actor=actor,
+           after={"state": nomination.state, "note": note})
+
+
+def publish_list(community, *, year: int, actor=None):
+    from .models import AwardCategory, AwardNomination, RecognitionList
+    year = _check_year(year)
+    if is_published(community.id, year):
+        raise DeliberationError(_("%(year)s 年度表彰名单已发布。", year=year))
+    accepted = db.session.scalar(select(func.count(AwardNomination.id)).join(AwardCategory).where(
+        AwardCategory.community_id == community.id, AwardCategory.year == year, AwardNomination.state == "accepted"))
+    if not accepted:
+        raise DeliberationError(_("还没有通过评审的推荐，不能发布名单。"))
+    waiting = db.session.scalar(select(func.count(AwardNomination.id)).join(AwardCategory).where(
+        AwardCategory.community_id == community.id, AwardCategory.year == year, AwardNomination.state == "nominated"))
+    if waiting:
+        raise DeliberationError(_("还有 %(n)s 项推荐未评审。", n=waiting))
+    published = RecognitionList(community_id=community.id, year=year, published_by=_actor_name(actor))
+    db.session.add(published)
+    db.session.flush()
+    record("recognition.publish", published, actor=actor, after={"community": community.id, "year": year,
+                                                                  "accepted": accepted})
+    return published

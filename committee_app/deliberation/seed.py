@@ -48,4 +48,31 @@ def seed_deliberation(ctx) -> None:
                             reason="协助组织“小区共享日”活动", earned_on=day(-20), actor=mentor)
     operations.record_entry(community, person="社区网格员 罗敏", kind="exchange", points=3,
                             reason="积分超市兑换：洗衣液一瓶", actor=mentor)
-    ctx.notes.append("deliberation: 绿地三期议事会 with one motion and one amendment; points from participation")
+    _seed_recognition(ctx)
+    ctx.notes.append("deliberation: 绿地三期议事会 with one motion and one amendment; points from participation; "
+                     "the year's recognition list")
+
+
+# The seed's nine categories (four are named in the case; the rest follow the same practice).
+CATEGORIES = ["社区优秀合伙人", "优秀志愿者", "社区好人", "优秀微网格长", "优秀楼栋长", "优秀业委会委员",
+              "优秀党员志愿者", "优秀居民骨干", "优秀志愿服务团队"]
+
+
+def _seed_recognition(ctx) -> None:
+    mentor = ctx.users["mentor"]
+    community, year = ctx.community, ctx.today.year
+    categories = {name: operations.add_category(community, year=year, name=name, actor=mentor) for name in CATEGORIES}
+    ld3q = ctx.compounds["绿地三期"]
+    accepted = [
+        ("优秀楼栋长", "楼栋长 王德明", "resident", "业主代表 陈志华",
+         "参加双柏微学堂，带头推动绿地三期议事会就电动自行车充电棚议事，按楼栋上门征集成立业主大会联名。", ld3q.id),
+        ("优秀微网格长", "社区网格员 罗敏", "organisation", "双柏社区党委",
+         "全年参加业委会主题沙龙，协助中铁一期换届小组核对业主名册。", None),
+        ("优秀业委会委员", "中铁二期业委会主任 吴国强", "self", "中铁二期业委会主任 吴国强",
+         "带领新一届业委会完成备案和新旧业委会交接。", ctx.compounds["中铁二期"].id),
+    ]
+    for category, nominee, channel, by, reason, compound_id in accepted:
+        nomination = operations.nominate(categories[category], nominee=nominee, channel=channel, nominated_by=by,
+                                         reason=reason, compound_id=compound_id, actor=mentor)
+        operations.review_nomination(nomination, accept=True, note="事迹属实，同意表彰。", actor=mentor)
+    operations.publish_list(community, year=year, actor=mentor)

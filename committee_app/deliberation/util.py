@@ -88,3 +88,45 @@ def participation_by_year(community_id: int, person_names: list[str]) -> dict[st
     for person, year, activity, count, _points in rows:
         out.setdefault(person, {}).setdefault(int(year), {})[activity or "other"] = int(count)
     return out
+
+
+def categories_of(community_id: int, year: int):
+    from .models import AwardCategory
+    return list(db.session.scalars(select(AwardCategory).where(
+        AwardCategory.community_id == community_id, AwardCategory.year == year).order_by(AwardCategory.id)))
+
+
+def published_list(community_id: int, year: int):
+    from .models import RecognitionList
+    return db.session.scalar(select(RecognitionList).where(
+        RecognitionList.community_id == community_id, RecognitionList.year == year))
+
+
+def points_earned_in(community_id: int, year: int, people: list[str] | None = None, limit: int | None = None
+                     ) -> list[tuple[str, int]]:
+    """Points earned by participation in ``year`` (awards only), most first."""
+    query = (select(PointEntry.person, func.sum(PointEntry.points))
+             .where(PointEntry.community_id == community_id, PointEntry.kind == "award",
+                    func.extract("year", PointEntry.earned_on) == year)
+             .group_by(PointEntry.person).order_by(func.sum(PointEntry.points).desc(), PointEntry.person))
+    if people is not None:
+        if not people:
+            return []
+        query = query.where(PointEntry.person.in_(people))
+    if limit:
+        query = query.limit(limit)
+    return [(person, int(points)) for person, points in db.session.execute(query)]
+
+
+def may_nominate(user, community: Community) -> bool:
+    """The workshop and the street office record nominations from every channel; the community's
+    organisers and owners nominate themselves or a neighbour."""
+    if may_read_points(user, community):
+        return True
+    scope = scope_of(user)
+    from ..registry.models import Compound
+    compound_ids = set(scope.organiser_compound_ids) | set(scope.owner_voter_keys)
+    if not compound_ids:
+        return False
+    return db.session.scalar(select(func.count(Compound.id)).where(
+        Compound.id.in_(compound_ids), Compound.community_id == community.id)) > 0

@@ -373,3 +373,159 @@ def set_rate(community_id: int):
                             valid_from=form.valid_from.data, reason=form.reason.data, actor=current_user)
         return _("积分标准已调整，原标准保留在历史中。")
     return _points_act(community_id, action)
+
+
+# --- recognition ------------------------------------------------------------------------
+
+def _year() -> int:
+    arg = request.values.get("year") or ""
+    return int(arg) if arg.isdigit() and 2000 <= int(arg) <= 2100 else clock.today().year
+
+
+def _nomination_form(community, year: int):
+    from .forms import NominationForm
+    form = NominationForm()
+    form.category_id.choices = [(str(c.id), c.name) for c in util.categories_of(community.id, year)]
+    return form
+
+
+def _recognition_community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        abort(404)
+    if not current_user.is_authenticated:
+        authorize(Ability.READ)
+    if not util.may_nominate(current_user, community):
+        abort(403)
+    return community
+
+
+@bp.get("/communities/<int:community_id>/recognition")
+def recognition(community_id: int):
+    community = _recognition_community(community_id)
+    return _recognition_page(community, _year())
+
+
+def _recognition_page(community, year: int, status: int = 200, **forms):
+    from .forms import CategoryForm, ReviewForm
+    from .models import AwardNomination
+
+    categories = util.categories_of(community.id, year)
+    nominees = [n.nominee for c in categories for n in c.nominations]
+    may_manage = util.may_manage_points(current_user, community)
+    nomination_form = forms.get("nomination_form") or _nomination_form(community, year)
+    if not nomination_form.nominated_by.data and current_user.is_authenticated:
+        nomination_form.nominated_by.data = current_user.display_name
+    return render_template(
+        "deliberation/recognition.html", community=community, year=year, categories=categories,
+        published=util.published_list(community.id, year), may_manage=may_manage,
+        points=dict(util.points_earned_in(community.id, year, nominees)),
+        most_active=util.points_earned_in(community.id, year, limit=10) if util.may_read_points(current_user, community) else [],
+        category_form=forms.get("category_form") or CategoryForm(formdata=None),
+        nomination_form=nomination_form, review_form=ReviewForm(formdata=None),
+        channel_labels={"self": _("自我推荐"), "resident": _("居民推荐"), "organisation": _("组织推荐")},
+        state_labels={"nominated": _("待评审"), "accepted": _("通过"), "declined": _("不通过")}), status
+
+
+def _recognition_act(community_id: int, action, *, manage: bool = True):
+    community = _recognition_community(community_id)
+    if manage and not util.may_manage_points(current_user, community):
+        abort(403)
+    year = _year()
+    try:
+        message = action(community, year)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _recognition_page(db.session.get(Community, community_id), year, 400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("deliberation.recognition", community_id=community_id, year=year))
+
+
+@bp.post("/communities/<int:community_id>/recognition/categories")
+def add_category(community_id: int):
+    from .forms import CategoryForm
+
+    def action(community, year):
+        form = CategoryForm()
+        _valid(form)
+        operations.add_category(community, year=year, name=form.name.data, description=form.description.data or "",
+                                actor=current_user)
+        return _("已增加表彰类别。")
+    return _recognition_act(community_id, action)
+
+
+@bp.post("/communities/<int:community_id>/recognition/nominations")
+def nominate(community_id: int):
+    from .models import AwardCategory
+
+    def action(community, year):
+        form = _nomination_form(community, year)
+        _valid(form)
+        category = db.session.get(AwardCategory, int(form.category_id.data))
+        if category is None or category.community_id != community.id:
+            abort(404)
+        channel = form.channel.data
+        if channel == "organisation" and not util.may_read_points(current_user, community) \
+                and not scope_of_organiser(current_user, community):
+            raise operations.DeliberationError(_("组织推荐由社区、工作室或小区筹备组（业委会）提交。"))
+        operations.nominate(category, nominee=form.nominee.data, channel=channel,
+                            nominated_by=form.nominated_by.data, reason=form.reason.data, actor=current_user)
+        return _("推荐已提交，等待评审。")
+    return _recognition_act(community_id, action, manage=False)
+
+
+def scope_of_organiser(user, community) -> bool:
+    from ..policy import scope_of
+    from ..registry.models import Compound
+    ids = scope_of(user).organiser_compound_ids
+    return bool(ids) and db.session.scalar(select(Compound.id).where(
+        Compound.id.in_(ids), Compound.community_id == community.id).limit(1)) is not None
+
+
+@bp.post("/communities/<int:community_id>/recognition/nominations/<int:nomination_id>/review")
+def review(community_id: int, nomination_id: int):
+    from .forms import ReviewForm
+    from .models import AwardNomination
+
+    def action(community, year):
+        nomination = db.session.get(AwardNomination, nomination_id)
+        if nomination is None or nomination.category.community_id != community.id:
+            abort(404)
+        form = ReviewForm()
+        _valid(form)
+        operations.review_nomination(nomination, accept=form.decision.data == "accept", note=form.note.data or "",
+                                     actor=current_user)
+        return _("已记录评审结果。")
+    return _recognition_act(community_id, action)
+
+
+@bp.post("/communities/<int:community_id>/recognition/publish")
+def publish(community_id: int):
+    def action(community, year):
+        operations.publish_list(community, year=year, actor=current_user)
+        return _("%(year)s 年度表彰名单已发布。", year=year)
+    return _recognition_act(community_id, action)
+
+
+@bp.get("/communities/<int:community_id>/recognition/nominations/<int:nomination_id>/certificate.pdf")
+def certificate(community_id: int, nomination_id: int):
+    from flask import Response
+
+    from ..pdf import render_pdf
+    from .models import AwardNomination
+
+    community = _recognition_community(community_id)
+    nomination = db.session.get(AwardNomination, nomination_id)
+    if nomination is None or nomination.category.community_id != community.id or nomination.state != "accepted":
+        abort(404)
+    published = util.published_list(community.id, nomination.category.year)
+    if published is None:
+        abort(404)
+    pdf = render_pdf("certificate.html", title="荣誉证书", compound_name=community.name,
+                     generated_on=clock.to_local(published.published_at).date().isoformat(),
+                     issuer=community.name, nominee=nomination.nominee, category=nomination.category.name,
+                     year=nomination.category.year, reason=nomination.reason)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"inline; filename=certificate-{nomination.id}.pdf"})

@@ -47,3 +47,24 @@ ROUTES = [
     Route("deliberation.set_rate", lambda w: _community(w) + "/rates", method="POST", allowed=POINTS_MANAGERS,
           ok=(400,), note="empty form"),
 ]
+
+RECOGNITION_READERS = POINTS_READERS + ("organiser", "owner", "other_organiser", "other_owner")
+
+
+def _recognition(w):
+    return f"/communities/{w.community}/recognition"
+
+
+ROUTES += [
+    Route("deliberation.recognition", _recognition, allowed=RECOGNITION_READERS),
+    Route("deliberation.add_category", lambda w: _recognition(w) + "/categories", method="POST",
+          allowed=POINTS_MANAGERS, ok=(400,), note="empty form"),
+    Route("deliberation.nominate", lambda w: _recognition(w) + "/nominations", method="POST",
+          allowed=RECOGNITION_READERS, ok=(400,), note="no category this year"),
+    Route("deliberation.review", lambda w: _recognition(w) + "/nominations/999999/review", method="POST",
+          allowed=POINTS_MANAGERS, ok=(404,)),
+    Route("deliberation.publish", lambda w: _recognition(w) + "/publish", method="POST", allowed=POINTS_MANAGERS,
+          ok=(400,), note="nothing accepted"),
+    Route("deliberation.certificate", lambda w: _recognition(w) + "/nominations/999999/certificate.pdf",
+          allowed=RECOGNITION_READERS, ok=(404,)),
+]

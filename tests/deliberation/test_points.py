@@ -95,3 +95,48 @@ def test_the_ledger_page_lists_and_filters_and_only_the_mentor_writes(app, world
     assert officer.get(url).status_code == 200
     assert officer.post(f"{url}/sync").status_code == 403
     assert login_as("outside_officer").get(url).status_code == 403
+
+
+def _recognition(world):
+    return f"/communities/{world.community}/recognition"
+
+
+def test_the_years_recognition_runs_from_categories_to_a_published_list_and_certificates(app, world, login_as,
+                                                                                       attended_microclass):
+    with app.app_context():
+        operations.sync_participation(db.session.get(Community, world.community), actor="test")
+        db.session.commit()
+    year = clock.today().year
+    mentor = login_as("mentor")
+    url = _recognition(world)
+    assert mentor.post(f"{url}/categories?year={year}", data={"name": "优秀楼栋长"}).status_code == 302
+    assert mentor.post(f"{url}/categories?year={year}", data={"name": "优秀楼栋长"}).status_code == 400  # duplicate
+    with app.app_context():
+        [category] = util.categories_of(world.community, year)
+        category_id = category.id
+    owner = login_as("owner")
+    nominated = owner.post(f"{url}/nominations?year={year}", data={
+        "category_id": str(category_id), "nominee": "楼栋长 王德明", "channel": "resident", "nominated_by": "赵喆",
+        "reason": "带头推动议事"})
+    assert nominated.status_code == 302
+    forged = owner.post(f"{url}/nominations?year={year}", data={
+        "category_id": str(category_id), "nominee": "赵喆", "channel": "organisation", "nominated_by": "赵喆",
+        "reason": "自夸"})
+    assert forged.status_code == 400, "an owner cannot nominate in the organisation's name"
+    assert owner.post(f"{url}/publish?year={year}").status_code == 403
+    mentor = login_as("mentor")
+    assert mentor.post(f"{url}/publish?year={year}").status_code == 400  # a nomination waits for review
+    with app.app_context():
+        nomination_id = util.categories_of(world.community, year)[0].nominations[0].id
+    assert mentor.post(f"{url}/nominations/{nomination_id}/review?year={year}",
+                       data={"decision": "accept"}).status_code == 302
+    certificate = f"{url}/nominations/{nomination_id}/certificate.pdf"
+    assert mentor.get(certificate).status_code == 404, "no certificate before the list is published"
+    assert mentor.post(f"{url}/publish?year={year}").status_code == 302
+    page = mentor.get(f"{url}?year={year}").get_data(as_text=True)
+    assert "楼栋长 王德明" in page and "当年积分 5" in page, "the 微学堂 attendance shows on the recognition list"
+    response = mentor.get(certificate)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    late = mentor.post(f"{url}/categories?year={year}", data={"name": "迟到类别"})
+    assert late.status_code == 400
+    assert login_as("outside_officer").get(url).status_code == 403
