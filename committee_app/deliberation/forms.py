@@ -89,3 +89,28 @@ class ReviewForm(FlaskForm):
                            validators=[DataRequired(_l("请选择评审结果。"))])
     note = StringField(_l("评审意见（不通过时必填）"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("记录评审"))
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(_l("主题"), validators=[DataRequired(), Length(max=200)])
+    question = TextAreaField(_l("征询问题"), validators=[DataRequired(), Length(max=5000)])
+    options = TextAreaField(_l("选项（每行一项；只征集意见时留空）"), validators=[Optional(), Length(max=5000)])
+    closes_on = DateField(_l("截止日期"), validators=[DataRequired()])
+    submit = SubmitField(_l("发起征询"))
+
+
+class VoiceForm(FlaskForm):
+    option = SelectField(_l("我的选择"), validators=[Optional()], validate_choice=False)
+    comment = TextAreaField(_l("我的意见"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("提交"))
+
+
+class HideForm(FlaskForm):
+    reason = StringField(_l("隐藏理由"), validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField(_l("隐藏"))
+
+
+class PublishForm(FlaskForm):
+    summary = TextAreaField(_l("意见汇总"), validators=[DataRequired(), Length(max=5000)])
+    answer = TextAreaField(_l("业委会答复"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("发布汇总和答复"))

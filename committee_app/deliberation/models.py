@@ -202,3 +202,49 @@ class RecognitionList(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     published_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     published_by: Mapped[str] = mapped_column(String(120))
+
+
+class Consultation(db.Model):
+    """An online consultation of a compound's owners between meetings: a question, options or free
+    comments, a closing date, and the committee's published summary and answer."""
+
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list] = mapped_column(JSON, default=list)  # empty: free comments only
+    closes_on: Mapped[date]
+    summary: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    voices: Mapped[list["ConsultationVoice"]] = relationship(
+        back_populates="consultation", order_by="ConsultationVoice.id", cascade="all, delete-orphan")
+
+    def is_open_on(self, today: date) -> bool:
+        return self.published_at is None and today <= self.closes_on
+
+
+class ConsultationVoice(db.Model):
+    """One owner's (voter's) voice: an option and/or a comment. One per voter, enforced by the database."""
+
+    __tablename__ = "consultation_voice"
+    __table_args__ = (UniqueConstraint("consultation_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(120))
+    display_name: Mapped[str] = mapped_column(String(120))
+    option: Mapped[str | None] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    hidden_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="voices")

@@ -539,3 +539,86 @@ def publish_list(community, *, year: int, actor=None):
     record("recognition.publish", published, actor=actor, after={"community": community.id, "year": year,
                                                                   "accepted": accepted})
     return published
+
+
+# --- online consultation ------------------------------------------------------------------
+
+def create_consultation(compound, *, title: str, question: str, options: str, closes_on: date, actor=None):
+    from .models import Consultation
+    today = clock.today()
+    if closes_on < today:
+        raise DeliberationError(_("截止日期不能早于今天。"))
+    if (closes_on - today).days > 366:
+        raise DeliberationError(_("征询期不能超过一年。"))
+    choices = [o for o in _names(options)]
+    if len(choices) == 1:
+        raise DeliberationError(_("选项至少两项；只征集意见时请留空。"))
+    if len(choices) > 20 or any(len(o) > 200 for o in choices):
+        raise DeliberationError(_("选项最多 20 项，每项不超过 200 字。"))
+    consultation = Consultation(compound_id=compound.id, title=_clean(title, _("主题"), TITLE_LIMIT),
+                                question=_clean(question, _("征询问题"), TEXT_LIMIT), options=choices,
+                                closes_on=closes_on, created_by_id=getattr(actor, "id", None))
+    db.session.add(consultation)
+    db.session.flush()
+    record("consultation.create", consultation, compound_id=compound.id, actor=actor,
+           after={"title": consultation.title, "options": choices, "closes_on": closes_on.isoformat()})
+    return consultation
+
+
+def give_voice(consultation, voter, *, option: str | None, comment: str, actor=None):
+    """An owner's voice; giving it again replaces the earlier one while the consultation is open."""
+    from .models import ConsultationVoice
+    if not consultation.is_open_on(clock.today()):
+        raise DeliberationError(_("征询已截止。"))
+    if voter.compound_id != consultation.compound_id:
+        raise DeliberationError(_("只有本小区业主可以参与征询。"))
+    option = (option or "").strip() or None
+    if consultation.options and option is None:
+        raise DeliberationError(_("请选择一项。"))
+    if option is not None and option not in consultation.options:
+        raise DeliberationError(_("请选择列出的选项。"))
+    comment = _clean(comment, _("意见"), TEXT_LIMIT, required=not consultation.options)
+    voice = db.session.scalar(select(ConsultationVoice).where(
+        ConsultationVoice.consultation_id == consultation.id, ConsultationVoice.voter_key == voter.key))
+    if voice is None:
+        voice = ConsultationVoice(consultation_id=consultation.id, voter_key=voter.key,
+                                  display_name=voter.display_name[:120])
+        db.session.add(voice)
+    elif voice.is_hidden:
+        raise DeliberationError(_("你的意见已被隐藏（%(reason)s），如有异议请联系组织者。", reason=voice.hidden_reason))
+    voice.option, voice.comment, voice.updated_at = option, comment, clock.utcnow()
+    db.session.flush()
+    record("consultation.voice", voice, compound_id=consultation.compound_id, actor=actor,
+           after={"consultation": consultation.id, "option": option, "comment": bool(comment)})
+    return voice
+
+
+def hide_voice(voice, *, reason: str, actor=None) -> None:
+    reason = _clean(reason, _("隐藏理由"), TEXT_LIMIT)
+    if voice.is_hidden:
+        raise DeliberationError(_("该意见已隐藏。"))
+    voice.is_hidden, voice.hidden_reason, voice.hidden_by = True, reason, _actor_name(actor)
+    db.session.flush()
+    record("consultation.hide", voice, compound_id=voice.consultation.compound_id, actor=actor,
+           after={"reason": reason})
+
+
+def publish_consultation(consultation, *, summary: str, answer: str, actor=None) -> None:
+    if consultation.published_at is not None:
+        raise DeliberationError(_("征询结果已发布。"))
+    consultation.summary = _clean(summary, _("意见汇总"), TEXT_LIMIT)
+    consultation.answer = _clean(answer, _("业委会答复"), TEXT_LIMIT)
+    consultation.published_at = clock.utcnow()
+    db.session.flush()
+    record("consultation.publish", consultation, compound_id=consultation.compound_id, actor=actor,
+           after={"voices": len(consultation.voices)})
+
+
+def tally_consultation(consultation) -> list[tuple[str, int]]:
+    """Voices per option (one per owner), hidden voices included: hiding moderates a comment,
+    not the owner's choice."""
+    counts = {option: 0 for option in consultation.options}
+    for voice in consultation.voices:
+        if voice.option in counts:
+            counts[voice.option] += 1
+    return list(counts.items())

@@ -49,6 +49,7 @@ def seed_deliberation(ctx) -> None:
     operations.record_entry(community, person="社区网格员 罗敏", kind="exchange", points=3,
                             reason="积分超市兑换：洗衣液一瓶", actor=mentor)
     _seed_recognition(ctx)
+    _seed_consultation(ctx)
     ctx.notes.append("deliberation: 绿地三期议事会 with one motion and one amendment; points from participation; "
                      "the year's recognition list")
 
@@ -76,3 +77,24 @@ def _seed_recognition(ctx) -> None:
                                          reason=reason, compound_id=compound_id, actor=mentor)
         operations.review_nomination(nomination, accept=True, note="事迹属实，同意表彰。", actor=mentor)
     operations.publish_list(community, year=year, actor=mentor)
+
+
+def _seed_consultation(ctx) -> None:
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..registry.models import Voter
+
+    zt1q = ctx.compounds["中铁一期"]
+    consultation = operations.create_consultation(
+        zt1q, title="快递柜设在哪里", question="物业拟在小区内增设一组智能快递柜，请业主选择您认为合适的位置，并可留言说明理由。",
+        options="南门岗亭旁\n2栋与3栋之间的空地\n地下车库电梯厅", closes_on=ctx.today + timedelta(days=10),
+        actor=ctx.users["organiser"])
+    owner_key = ctx.users["owner"].grants[0].voter_key if ctx.users["owner"].grants else None
+    voters = db.session.scalars(select(Voter).where(Voter.compound_id == zt1q.id, Voter.kind != "developer",
+                                                    Voter.key != (owner_key or "")).order_by(Voter.id).limit(3)).all()
+    for voter, (option, comment) in zip(voters, [
+            ("南门岗亭旁", "南门是大多数人进出的地方，取件方便。"),
+            ("地下车库电梯厅", "下雨天不用淋雨。"),
+            ("南门岗亭旁", "")]):
+        operations.give_voice(consultation, voter, option=option, comment=comment, actor=voter.display_name)

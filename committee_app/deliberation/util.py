@@ -130,3 +130,47 @@ def may_nominate(user, community: Community) -> bool:
         return False
     return db.session.scalar(select(func.count(Compound.id)).where(
         Compound.id.in_(compound_ids), Compound.community_id == community.id)) > 0
+
+
+@dataclass(frozen=True)
+class MemberGrowth:
+    compound: str
+    name: str
+    role: str
+    years: dict  # year -> {activity: count}
+    points: int
+
+
+def growth(community: Community) -> list[MemberGrowth]:
+    """Each sitting committee member of the community's compounds (and the ledger's people who match
+    them by name), with their participation per year: what the mentor reads to see who is
+    growing into the role. A ledger name matches a member's name exactly or ends with it after a
+    title ("楼栋长 王德明" is 王德明)."""
+    from ..committees.models import Committee, CommitteeMember
+    from ..registry.models import Compound
+
+    rows = db.session.execute(
+        select(Compound.name, CommitteeMember.name, CommitteeMember.role)
+        .join(Committee, Committee.compound_id == Compound.id)
+        .join(CommitteeMember, CommitteeMember.committee_id == Committee.id)
+        .where(Compound.community_id == community.id, CommitteeMember.left_on.is_(None))
+        .order_by(Compound.name, CommitteeMember.id)).all()
+    ledger = db.session.execute(
+        select(PointEntry.person, func.extract("year", PointEntry.earned_on), PointEntry.activity, func.count(),
+               func.sum(PointEntry.points))
+        .where(PointEntry.community_id == community.id, PointEntry.kind == "award")
+        .group_by(PointEntry.person, func.extract("year", PointEntry.earned_on), PointEntry.activity)).all()
+    out, seen = [], set()
+    for compound_name, name, role in rows:
+        if (compound_name, name) in seen:
+            continue
+        seen.add((compound_name, name))
+        years: dict[int, dict[str, int]] = {}
+        points = 0
+        for person, year, activity, count, total in ledger:
+            if person == name or person.endswith(" " + name):
+                bucket = years.setdefault(int(year), {})
+                bucket[activity or "other"] = bucket.get(activity or "other", 0) + int(count)
+                points += int(total or 0)
+        out.append(MemberGrowth(compound_name, name, role, dict(sorted(years.items())), points))
+    return out

@@ -19,9 +19,16 @@ bp = Blueprint("deliberation", __name__)
 
 
 def compound_panel(compound, user):
-    if not can(user, Ability.READ, compound):
+    may_read = can(user, Ability.READ, compound)
+    if not (may_read or can(user, Ability.VOTE, compound)):
         return None
-    return {"compound": compound, "sessions": util.sessions_of(compound)[:5], "may_chair": util.may_chair(user, compound)}
+    from sqlalchemy import func
+    from .models import Consultation
+    open_count = db.session.scalar(select(func.count(Consultation.id)).where(
+        Consultation.compound_id == compound.id, Consultation.published_at.is_(None),
+        Consultation.closes_on >= clock.today()))
+    return {"compound": compound, "sessions": util.sessions_of(compound)[:5] if may_read else [],
+            "may_read": may_read, "may_chair": util.may_chair(user, compound), "open_consultations": open_count}
 
 
 def _session_or_404(compound, session_id: int) -> DeliberationSession:
@@ -529,3 +536,152 @@ def certificate(community_id: int, nomination_id: int):
                      year=nomination.category.year, reason=nomination.reason)
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=certificate-{nomination.id}.pdf"})
+
+
+# --- online consultation ------------------------------------------------------------------
+
+def _read_compound(code: str):
+    compound = get_compound_or_404(code)
+    if not can(current_user, Ability.VOTE, compound):
+        authorize(Ability.READ, compound)
+    return compound
+
+
+def _consultation_or_404(compound, consultation_id: int):
+    from .models import Consultation
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or consultation.compound_id != compound.id:
+        abort(404)
+    return consultation
+
+
+@bp.get("/compounds/<code>/consultations")
+def consultations(code: str):
+    compound = _read_compound(code)
+    return _consultations_page(compound)
+
+
+def _consultations_page(compound, form=None, status: int = 200):
+    from .forms import ConsultationForm
+    from .models import Consultation
+
+    items = db.session.scalars(select(Consultation).where(Consultation.compound_id == compound.id)
+                               .order_by(Consultation.closes_on.desc(), Consultation.id.desc())).all()
+    return render_template("deliberation/consultations.html", compound=compound, consultations=items,
+                           today=clock.today(), may_manage=can(current_user, Ability.MANAGE, compound),
+                           form=form or ConsultationForm(formdata=None)), status
+
+
+@bp.post("/compounds/<code>/consultations")
+def create_consultation(code: str):
+    from .forms import ConsultationForm
+
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    form = ConsultationForm()
+    try:
+        _valid(form)
+        consultation = operations.create_consultation(compound, title=form.title.data, question=form.question.data,
+                                                      options=form.options.data, closes_on=form.closes_on.data,
+                                                      actor=current_user)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _consultations_page(compound, form, 400)
+    db.session.commit()
+    flash(_("征询已发起。"), "success")
+    return redirect(url_for("deliberation.consultation", code=compound.code, consultation_id=consultation.id))
+
+
+@bp.get("/compounds/<code>/consultations/<int:consultation_id>")
+def consultation(code: str, consultation_id: int):
+    compound = _read_compound(code)
+    return _consultation_page(compound, _consultation_or_404(compound, consultation_id))
+
+
+def _consultation_page(compound, consultation, status: int = 200):
+    from ..policy import owner_voter
+    from .forms import HideForm, PublishForm, VoiceForm
+    from .models import ConsultationVoice
+
+    voter = owner_voter(current_user, compound) if can(current_user, Ability.VOTE, compound) else None
+    mine = None
+    if voter is not None:
+        mine = db.session.scalar(select(ConsultationVoice).where(
+            ConsultationVoice.consultation_id == consultation.id, ConsultationVoice.voter_key == voter.key))
+    voice_form = VoiceForm(formdata=None, obj=mine)
+    voice_form.option.choices = [(o, o) for o in consultation.options]
+    return render_template(
+        "deliberation/consultation.html", compound=compound, consultation=consultation, voter=voter, mine=mine,
+        is_open=consultation.is_open_on(clock.today()), tally=operations.tally_consultation(consultation),
+        may_manage=can(current_user, Ability.MANAGE, compound), voice_form=voice_form,
+        hide_form=HideForm(formdata=None), publish_form=PublishForm(formdata=None)), status
+
+
+def _consultation_act(code: str, consultation_id: int, ability: Ability, action):
+    compound = get_compound_or_404(code)
+    authorize(ability, compound)
+    consultation = _consultation_or_404(compound, consultation_id)
+    try:
+        message = action(compound, consultation)
+    except operations.DeliberationError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _consultation_page(compound, _consultation_or_404(compound, consultation_id), 400)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("deliberation.consultation", code=compound.code, consultation_id=consultation_id))
+
+
+@bp.post("/compounds/<code>/consultations/<int:consultation_id>/voice")
+def give_voice(code: str, consultation_id: int):
+    from ..policy import owner_voter
+    from .forms import VoiceForm
+
+    def action(compound, consultation):
+        voter = owner_voter(current_user, compound)
+        if voter is None:
+            abort(403)
+        form = VoiceForm()
+        _valid(form)
+        operations.give_voice(consultation, voter, option=form.option.data, comment=form.comment.data or "",
+                              actor=current_user)
+        return _("你的意见已提交，截止前可以修改。")
+    return _consultation_act(code, consultation_id, Ability.VOTE, action)
+
+
+@bp.post("/compounds/<code>/consultations/<int:consultation_id>/voices/<int:voice_id>/hide")
+def hide_voice(code: str, consultation_id: int, voice_id: int):
+    from .forms import HideForm
+    from .models import ConsultationVoice
+
+    def action(compound, consultation):
+        voice = db.session.get(ConsultationVoice, voice_id)
+        if voice is None or voice.consultation_id != consultation.id:
+            abort(404)
+        form = HideForm()
+        _valid(form)
+        operations.hide_voice(voice, reason=form.reason.data, actor=current_user)
+        return _("该意见已隐藏，理由已记录。")
+    return _consultation_act(code, consultation_id, Ability.MANAGE, action)
+
+
+@bp.post("/compounds/<code>/consultations/<int:consultation_id>/publish")
+def publish_consultation(code: str, consultation_id: int):
+    from .forms import PublishForm
+
+    def action(compound, consultation):
+        form = PublishForm()
+        _valid(form)
+        operations.publish_consultation(consultation, summary=form.summary.data, answer=form.answer.data,
+                                        actor=current_user)
+        return _("汇总和答复已发布。")
+    return _consultation_act(code, consultation_id, Ability.MANAGE, action)
+
+
+@bp.get("/communities/<int:community_id>/growth")
+def growth(community_id: int):
+    community = _community_or_404(community_id)
+    return render_template("deliberation/growth.html", community=community, members=util.growth(community),
+                           kinds=rules.default_points(),
+                           roles={"chair": _("主任"), "vice_chair": _("副主任"), "member": _("委员")})

@@ -68,3 +68,28 @@ ROUTES += [
     Route("deliberation.certificate", lambda w: _recognition(w) + "/nominations/999999/certificate.pdf",
           allowed=RECOGNITION_READERS, ok=(404,)),
 ]
+
+OWNERS_AND_READERS_OF_A = READERS_OF_A + ("owner",)
+
+
+def _consultation(w):
+    return f"/compounds/{code_of(w)}/consultations/999999"
+
+
+ROUTES += [
+    Route("deliberation.consultations", lambda w: f"/compounds/{code_of(w)}/consultations",
+          allowed=OWNERS_AND_READERS_OF_A),
+    Route("deliberation.create_consultation", lambda w: f"/compounds/{code_of(w)}/consultations", method="POST",
+          allowed=("admin", "organiser"), ok=(400,), note="empty form"),
+    Route("deliberation.consultation", _consultation, allowed=OWNERS_AND_READERS_OF_A, ok=(404,)),
+    Route("deliberation.give_voice", lambda w: _consultation(w) + "/voice", method="POST", allowed=("owner",),
+          ok=(404,)),
+    Route("deliberation.hide_voice", lambda w: _consultation(w) + "/voices/1/hide", method="POST",
+          allowed=("admin", "organiser"), ok=(404,)),
+    Route("deliberation.publish_consultation", lambda w: _consultation(w) + "/publish", method="POST",
+          allowed=("admin", "organiser"), ok=(404,)),
+]
+
+ROUTES += [
+    Route("deliberation.growth", lambda w: f"/communities/{w.community}/growth", allowed=POINTS_READERS),
+]

@@ -140,3 +140,20 @@ def test_the_years_recognition_runs_from_categories_to_a_published_list_and_cert
     late = mentor.post(f"{url}/categories?year={year}", data={"name": "迟到类别"})
     assert late.status_code == 400
     assert login_as("outside_officer").get(url).status_code == 403
+
+
+def test_the_mentor_sees_each_committee_members_participation_by_year(app, world, login_as, attended_microclass):
+    from committee_app.committees import operations as committees
+
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        committees.record_committee(compound, members=[("王德明", None, "chair"), ("新委员", None, "member")],
+                                    elected_on=date(2026, 1, 10), term_starts_on=None, term_ends_on=None,
+                                    filed_on=None, actor="test")
+        operations.sync_participation(db.session.get(Community, world.community), actor="test")
+        db.session.commit()
+        [grown, new] = util.growth(db.session.get(Community, world.community))
+        assert (grown.name, grown.years, grown.points) == ("王德明", {2026: {"microclass": 1}}, 5)
+        assert new.years == {} and new.points == 0
+    page = login_as("mentor").get(f"/communities/{world.community}/growth").get_data(as_text=True)
+    assert "王德明" in page and "尚无参与记录" in page

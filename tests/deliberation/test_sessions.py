@@ -170,3 +170,51 @@ def test_bad_input_is_refused_and_changes_nothing(app, world, login_as, sitting)
     with app.app_context():
         assert _session(sitting).motions == []
         assert db.session.query(DeliberationSession).count() == 1
+
+
+def test_owners_give_one_voice_each_and_the_organiser_moderates_and_answers(app, world, login_as):
+    from committee_app.deliberation.models import Consultation
+
+    organiser = login_as("organiser")
+    created = organiser.post("/compounds/A/consultations", data={
+        "title": "快递柜位置", "question": "设在哪里？", "options": "南门\n车库",
+        "closes_on": (clock.today() + timedelta(days=30)).isoformat()})
+    assert created.status_code == 302
+    with app.app_context():
+        consultation_id = db.session.scalar(db.select(Consultation.id))
+    url = f"/compounds/A/consultations/{consultation_id}"
+    owner = login_as("owner")
+    assert owner.post(f"{url}/voice", data={"option": "屋顶", "comment": ""}).status_code == 400
+    assert owner.post(f"{url}/voice", data={"option": "南门", "comment": "方便"}).status_code == 302
+    assert owner.post(f"{url}/voice", data={"option": "车库", "comment": "不淋雨"}).status_code == 302
+    with app.app_context():
+        consultation = db.session.get(Consultation, consultation_id)
+        assert len(consultation.voices) == 1, "one voice per owner: giving it again replaces it"
+        assert operations.tally_consultation(consultation) == [("南门", 0), ("车库", 1)]
+        voice_id = consultation.voices[0].id
+    assert login_as("other_owner").post(f"{url}/voice", data={"option": "南门"}).status_code == 403
+    organiser = login_as("organiser")
+    assert organiser.post(f"{url}/voices/{voice_id}/hide", data={"reason": ""}).status_code == 400
+    assert organiser.post(f"{url}/voices/{voice_id}/hide", data={"reason": "含有人身攻击"}).status_code == 302
+    page = login_as("owner").get(url).get_data(as_text=True)
+    assert "含有人身攻击" in page and "不淋雨" not in page
+    organiser = login_as("organiser")
+    assert organiser.post(f"{url}/publish", data={"summary": "1 份意见", "answer": "设在车库"}).status_code == 302
+    assert login_as("owner").post(f"{url}/voice", data={"option": "南门"}).status_code == 400  # closed
+    assert "设在车库" in login_as("owner").get(url).get_data(as_text=True)
+
+
+def test_a_consultation_closes_at_the_end_of_its_last_day(app, world):
+    from committee_app.policy import owner_voter  # noqa: F401
+    from committee_app.registry.models import Voter
+
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        clock.freeze(datetime(2026, 11, 30, 15, 59))  # 23:59 in Shanghai on 11-30
+        consultation = operations.create_consultation(compound, title="t", question="q", options="",
+                                                      closes_on=date(2026, 11, 30))
+        voter = db.session.scalar(db.select(Voter).where(Voter.compound_id == world.a).limit(1))
+        operations.give_voice(consultation, voter, option=None, comment="赶在截止前")
+        clock.freeze(datetime(2026, 11, 30, 16, 0))  # 00:00 on 12-01
+        with pytest.raises(operations.DeliberationError, match="截止"):
+            operations.give_voice(consultation, voter, option=None, comment="晚了")
