@@ -41,7 +41,7 @@
       list.textContent = "";
       state.decided.forEach(function (d) {
         var li = document.createElement("li");
-        li.textContent = d.position + ". " + d.text + " — " + labels[d.outcome] + "（" + labels.yes + " " + d["for"] +
+        li.textContent = (d.is_amendment ? labels.amendment : labels.motion) + " " + d.position + "：" + d.text + " — " + labels[d.outcome] + "（" + labels.yes + " " + d["for"] +
           " · " + labels.no + " " + d.against + " · " + labels.abstain + " " + d.abstain + "）";
         list.appendChild(li);
       });
