@@ -22,6 +22,7 @@ from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
 from . import integration
+from .audit_content import ballot_digests
 from .ballotfile import BallotError, parse_ballot_file
 from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, PaperEntry, Vote,
                      VoteStateError, VotingCode)
@@ -481,9 +482,11 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
     if vote_id is not None:
         query = query.where(ballot_t.vote_id == vote_id)
     rows = session.execute(query).all()
+    contents = ballot_digests([row[0] for row in rows])
     for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id in rows:
         record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter",
-               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at})
+               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at,
+                      "content_hash": contents[ballot_id]})
     if rows:
         session.execute(update(Ballot.__table__).where(ballot_t.id.in_([row[0] for row in rows]))
                         .values(is_audited=True))
@@ -560,7 +563,8 @@ def _ballot_from_entries(vote: Vote, entry: PaperEntry, other: PaperEntry, *, ac
         vote, entry.voter_id, Selection(tuple(entry.candidate_ids or ()), entry.choice), is_spoilt=entry.is_spoilt,
         channel=channel, proxy_name=proxy_name, proxy_document=entry.proxy_document or other.proxy_document)
     record("ballot.paper", ("Ballot", ballot_id), compound_id=vote.compound_id, actor=actor,
-           after={"vote": vote.id, "channel": channel, "receipt_hash": digest, "entries": sorted([entry.id, other.id])})
+           after={"vote": vote.id, "channel": channel, "receipt_hash": digest, "entries": sorted([entry.id, other.id]),
+                  "content_hash": ballot_digests([ballot_id])[ballot_id]})
     return ballot_id
 
 
