@@ -690,7 +690,9 @@ def post_result_notice(vote: Vote, compound: Compound, *, actor=None):
     context = result_notice_context(vote, compound)
     pdf = render_pdf("result_notice.html", **context)
     notice = post_notice(compound, kind="result_notice", title=context["title"], posted_on=clock.today(),
-                         body=f"{context['summary']}\n公开票箱（凭回执码核对本人选票）：{context['box_url']}",
+                         body=f"{context['summary']}\n公开票箱（凭回执码核对本人选票）：{context['box_url']}"
+                              f"\n审计链锚点（哈希值:条数）：{context['audit_anchor']['head_hash']}:"
+                              f"{context['audit_anchor']['count']}",
                          citations=list(vote.result.get("basis", [])),
                          source=("vote", vote.id), pdf=pdf, posted_by=actor)
     vote.result_notice_id = notice.id
