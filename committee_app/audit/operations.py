@@ -71,6 +71,8 @@ def _signing_key(wanted: str | None) -> tuple[str, bytes]:
     if wanted:
         raise AuditKeyMissing(f"the audit chain is signed with key {wanted}, which this installation does not hold "
                               f"(restore it into {keys.key_file()})")
+    if ring.current_id is None:
+        raise AuditKeyMissing(f"no audit key: {keys.key_file()} holds none and AUDIT_KEY is not set")
     return ring.current_id, ring.keys[ring.current_id]
 
 
