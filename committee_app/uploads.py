@@ -1,13 +1,14 @@
-"""Uploaded documents (PDF, JPEG, PNG): what a file really is, how large it may be, where it lives.
+"""Uploaded documents (PDF, JPEG, PNG): what a file really is and how large it may be.
 
 Every feature that accepts documents (step documents, nomination papers, workshop
 materials, proxy authorisations) checks them here, by their first bytes rather than by
-the name or the browser's claim, and stores them below one folder.
+the name or the browser's claim, and keeps them in the database (``committee_app.storage``),
+in the same transaction as the record they belong to: nothing is written to disk, so a
+request that rolls back leaves nothing behind and a database backup holds every upload.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 
@@ -35,11 +36,3 @@ def sniff(data: bytes) -> FileKind | None:
 
 def max_bytes() -> int:
     return int(current_app.config.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
-
-
-def upload_folder(*parts: str) -> Path:
-    """``UPLOAD_FOLDER`` (default ``instance/uploads``) joined with ``parts``, created if missing."""
-    base = current_app.config.get("UPLOAD_FOLDER") or str(Path(current_app.instance_path) / "uploads")
-    folder = Path(base).joinpath(*parts)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

@@ -46,6 +46,7 @@ def _test_config(database_url: str, upload_dir) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(upload_dir),
+        "AUDIT_KEY_FILE": str(upload_dir) + "-audit_key",  # never the project's instance/audit_key
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing for tests only
     }

@@ -11,9 +11,11 @@ from ..extensions import db
 class AuditEntry(db.Model):
     """One link of the append-only, hash-chained audit log (C9).
 
-    ``hash`` = SHA-256 over the previous entry's hash and this entry's canonical
-    content; the first entry's previous hash is sixty-four zeros. Rows are never
-    updated or deleted by the application.
+    ``hash`` = HMAC-SHA-256, under the key named by ``key_id``, over the previous
+    entry's hash and this entry's canonical content; the first entry's previous hash is
+    sixty-four zeros. The keys live outside the database (``audit.keys``), so a row
+    changed in the database cannot be re-linked. Rows are never updated or deleted by
+    the application.
     """
 
     __tablename__ = "audit_entry"
@@ -31,3 +33,5 @@ class AuditEntry(db.Model):
     after: Mapped[str] = mapped_column(Text)  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the key the hash is made with (None: an entry from before the chain was keyed)
+    key_id: Mapped[str | None] = mapped_column(String(16))

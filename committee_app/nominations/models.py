@@ -137,14 +137,14 @@ class Cosigner(db.Model):
 
 
 class NominationDocument(db.Model):
-    """A supporting document (PDF, JPEG or PNG) stored under the upload folder."""
+    """A supporting document (PDF, JPEG or PNG); its bytes are a stored file (storage)."""
 
     __tablename__ = "nomination_document"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(255))
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), unique=True)
     content_type: Mapped[str] = mapped_column(String(60))
     size: Mapped[int]
     uploaded_at: Mapped[datetime] = mapped_column(default=clock.utcnow)

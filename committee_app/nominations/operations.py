@@ -4,7 +4,6 @@ with a message for the user and the request rolls back, so nothing is written.""
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import date
 
 from flask import current_app
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..notices.operations import post_notice, supersede_notice
 from ..notices.models import Notice
 from ..registry.models import Compound, Owner, Voter
+from ..storage import operations as storage
 from . import rules, util
 from .models import (
     CandidateList,
@@ -237,21 +237,14 @@ def check_files(files) -> list[tuple[str, bytes, str]]:
     return checked
 
 
-def upload_folder() -> str:
-    return str(uploads.upload_folder("nominations"))
-
-
 def _store_files(nomination: Nomination, checked, actor) -> list[NominationDocument]:
     documents = []
     if not checked:
         return documents
-    folder = os.path.join(upload_folder(), str(nomination.compound_id))
-    os.makedirs(folder, exist_ok=True)
     for name, data, kind in checked:
-        stored = f"{uuid.uuid4().hex}{FILE_KINDS[kind]}"
-        with open(os.path.join(folder, stored), "wb") as target:
-            target.write(data)
-        document = NominationDocument(nomination_id=nomination.id, filename=name, stored_name=stored,
+        stored = storage.store(data, filename=name, content_type=kind, purpose="nominations.document",
+                               created_by=getattr(actor, "username", None))
+        document = NominationDocument(nomination_id=nomination.id, filename=name, stored_file_id=stored.id,
                                       content_type=kind, size=len(data), uploaded_by_id=getattr(actor, "id", None))
         db.session.add(document)
         documents.append(document)
@@ -271,8 +264,9 @@ def add_documents(nomination: Nomination, files, actor=None) -> list[NominationD
     return documents
 
 
-def document_path(document: NominationDocument, compound_id: int) -> str:
-    return os.path.join(upload_folder(), str(compound_id), document.stored_name)
+def document_file(document: NominationDocument):
+    """The stored bytes of ``document`` (a StoredFile)."""
+    return storage.get(document.stored_file_id)
 
 
 # --------------------------------------------------------------------------- vetting

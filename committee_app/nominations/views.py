@@ -1,9 +1,7 @@
 """Nominations, vetting and the candidate list: thin views over operations."""
 from __future__ import annotations
 
-import os
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for, Response
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for, Response
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +9,7 @@ from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, owner_voter
 from ..registry.models import Compound
+from ..storage import operations as storage
 from ..web.views import flash_errors
 from . import operations, util
 from .forms import (
@@ -190,10 +189,10 @@ def document(code: str, nomination_id: int, document_id: int):
     document = db.session.get(NominationDocument, document_id)
     if document is None or document.nomination_id != nomination.id:
         abort(404)
-    path = operations.document_path(document, compound.id)
-    if not os.path.isfile(path):
+    stored = operations.document_file(document)
+    if stored is None:
         abort(404)
-    return send_file(path, mimetype=document.content_type, download_name=document.filename)
+    return storage.send(stored, download_name=document.filename)
 
 
 @bp.post("/compounds/<code>/nominations/<int:nomination_id>/withdraw")

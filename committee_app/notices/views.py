@@ -20,8 +20,10 @@ def board(code: str):
     ).all()
     current = [n for n in notices if n.is_current]
     superseded = [n for n in notices if not n.is_current]
+    from ..audit.operations import anchor
+
     return render_template("notices/board.html", compound=compound, current=current, superseded=superseded,
-                           today=clock.today())
+                           today=clock.today(), audit_anchor=anchor())
 
 
 def _notice(code: str, notice_id: int):

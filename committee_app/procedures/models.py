@@ -200,7 +200,7 @@ class StepDocument(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     step_id: Mapped[int] = mapped_column(ForeignKey("procedure_step.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(255))  # as uploaded, for display
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)  # under UPLOAD_FOLDER/procedures/
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), unique=True)  # the bytes (storage)
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))

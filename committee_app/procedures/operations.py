@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,6 +18,7 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..rules import check_date, get_rule_set
+from ..storage import operations as storage
 from . import util
 from .models import (
     ANCHOR_FIELDS,
@@ -314,10 +313,6 @@ def complete_action(compound, action: str, *, on: date, actor=None, note: str | 
 
 # --------------------------------------------------------------------------- documents
 
-def upload_folder() -> Path:
-    return uploads.upload_folder("procedures")
-
-
 def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None, audit: bool = True) -> StepDocument:
     """Attach a PDF, JPEG or PNG (checked by its first bytes and size) to ``step``."""
     limit = current_app.config.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -330,11 +325,9 @@ def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None,
     content_type = kind.content_type if kind else None
     if content_type is None:
         raise ProcedureError(_("文件“%(name)s”不是 PDF、JPEG 或 PNG 文件。", name=name))
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = uuid.uuid4().hex + {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[content_type]
-    (folder / stored_name).write_bytes(data)
-    document = StepDocument(step=step, filename=name[:255], stored_name=stored_name, content_type=content_type,
+    stored = storage.store(data, filename=name, content_type=content_type, purpose="procedures.step_document",
+                           created_by=getattr(actor, "username", None))
+    document = StepDocument(step=step, filename=name[:255], stored_file_id=stored.id, content_type=content_type,
                             size=len(data), sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=_actor_id(actor))
     db.session.add(document)
     db.session.flush()
@@ -344,8 +337,9 @@ def add_document(step: ProcedureStep, filename: str, data: bytes, *, actor=None,
     return document
 
 
-def document_path(document: StepDocument) -> Path:
-    return upload_folder() / document.stored_name
+def document_file(document: StepDocument):
+    """The stored bytes of ``document`` (a StoredFile)."""
+    return storage.get(document.stored_file_id)
 
 
 # --------------------------------------------------------------------------- settings

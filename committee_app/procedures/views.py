@@ -1,7 +1,7 @@
 """Procedure pages: start, timeline, anchors, step actions, sign-off, notices, settings."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -10,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..rules import get_rule_set
+from ..storage import operations as storage
 from . import forms, operations, util
 from .models import ANCHOR_FIELDS, Procedure, ProcedureStep, StepDocument
 from .operations import ProcedureError
@@ -224,11 +225,10 @@ def document(code: str, document_id: int):
     if document is None or document.step.procedure.compound_id != compound.id:
         abort(404)
     authorize(Ability.READ, compound)
-    path = operations.document_path(document)
-    if not path.is_file():
+    stored = operations.document_file(document)
+    if stored is None:
         abort(404)
-    # read into memory (files are at most UPLOAD_MAX_BYTES): no file handle left open
-    response = Response(path.read_bytes(), mimetype=document.content_type)
+    response = storage.send(stored)
     response.headers["Content-Disposition"] = content_disposition(document.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -15,3 +15,8 @@ def init_app(app):
     hooks(app).roll_locks.append(operations.roll_lock)
     hooks(app).compound_panels.append(CompoundPanel("voting/_panel.html", views.panel_context, order=35))
     hooks(app).seeders.append((35, "voting", seed.seed))
+    from ..audit.operations import register_content_source, register_pending_drain
+    from . import audit_content
+
+    register_content_source(app, "Ballot", audit_content.verify_source)
+    register_pending_drain(app, audit_content.drain_pending)

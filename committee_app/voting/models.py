@@ -150,7 +150,7 @@ class Ballot(db.Model):
     is_spoilt: Mapped[bool] = mapped_column(Boolean, default=False)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
     proxy_name: Mapped[str | None] = mapped_column(String(120))
-    proxy_document: Mapped[str | None] = mapped_column(String(255))  # file name under the upload folder
+    proxy_document_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))  # the authorisation (storage)
     cast_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     # online casts commit first and are appended to the audit chain right after, in batches
     # (operations.drain_ballot_audit); False until their audit entry is written
@@ -183,7 +183,7 @@ class PaperEntry(db.Model):
     candidate_ids: Mapped[list] = mapped_column(JSON, default=list)  # sorted
     is_spoilt: Mapped[bool] = mapped_column(Boolean, default=False)
     proxy_name: Mapped[str | None] = mapped_column(String(120))
-    proxy_document: Mapped[str | None] = mapped_column(String(255))
+    proxy_document_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     source: Mapped[str] = mapped_column(String(120), default="页面录入")  # "页面录入" or "file.csv 第3行"
     entered_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

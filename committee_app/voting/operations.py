@@ -10,7 +10,6 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -21,7 +20,9 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
+from ..storage import operations as storage
 from . import integration
+from .audit_content import ballot_digests
 from .ballotfile import BallotError, parse_ballot_file
 from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, PaperEntry, Vote,
                      VoteStateError, VotingCode)
@@ -408,7 +409,7 @@ def ballot_target(vote_id: int, code: str = "") -> tuple[BallotTarget | None, Co
 
 
 def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is_spoilt: bool = False,
-                  proxy_name: str | None = None, proxy_document: str | None = None,
+                  proxy_name: str | None = None, proxy_document_id: int | None = None,
                   is_audited: bool = True) -> tuple[int, str, str]:
     """Insert a ballot and its marks; return (ballot id, receipt code, receipt hash).
 
@@ -426,7 +427,7 @@ def _store_ballot(vote, voter_id: int, selection: Selection, *, channel: str, is
             raise VotingError(_("该表决当前不在投票时间内。"))
     else:
         ballot_id = db.session.execute(statements["ballot"], values | {
-            "is_spoilt": is_spoilt, "proxy_name": proxy_name, "proxy_document": proxy_document,
+            "is_spoilt": is_spoilt, "proxy_name": proxy_name, "proxy_document_id": proxy_document_id,
             "is_audited": is_audited}).scalar_one()
     if selection.candidate_ids:
         marks = db.session.execute(statements["marks"], {"ballot_id": ballot_id, "vote_id": vote.id,
@@ -481,9 +482,11 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
     if vote_id is not None:
         query = query.where(ballot_t.vote_id == vote_id)
     rows = session.execute(query).all()
+    contents = ballot_digests([row[0] for row in rows])
     for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id in rows:
         record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter",
-               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at})
+               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at,
+                      "content_hash": contents[ballot_id]})
     if rows:
         session.execute(update(Ballot.__table__).where(ballot_t.id.in_([row[0] for row in rows]))
                         .values(is_audited=True))
@@ -492,8 +495,9 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
 
 # --------------------------------------------------------------------------- paper ballots
 
-def store_proxy_document(vote: Vote, data: bytes) -> str:
-    """Check a proxy authorisation upload (PDF/JPEG/PNG by magic bytes, size) and store it."""
+def store_proxy_document(vote: Vote, data: bytes, *, filename: str = "", actor=None) -> int:
+    """Check a proxy authorisation upload (PDF/JPEG/PNG by magic bytes, size) and store it in
+    the database with the entry's transaction; return the stored file's id."""
     limit = int(current_app.config.get("UPLOAD_MAX_BYTES") or 10 * 1024 * 1024)
     if not data:
         raise VotingError(_("授权委托书文件为空。"))
@@ -502,19 +506,14 @@ def store_proxy_document(vote: Vote, data: bytes) -> str:
     kind = uploads.sniff(data)
     if kind is None:
         raise VotingError(_("授权委托书只能是 PDF、JPEG 或 PNG 文件。"))
-    folder = uploads.upload_folder("voting", str(vote.id))
-    name = f"proxy-{secrets.token_hex(8)}{kind.extension}"
-    (folder / name).write_bytes(data)
-    return f"voting/{vote.id}/{name}"
-
-
-def proxy_document_path(stored: str) -> Path:
-    root = Path(current_app.config.get("UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "uploads"))
-    return root / stored
+    name = os.path.basename((filename or "").replace("\\", "/"))[:200] or f"proxy-{vote.id}{kind.extension}"
+    stored = storage.store(data, filename=name, content_type=kind.content_type, purpose="voting.proxy_authorisation",
+                           created_by=getattr(actor, "username", None))
+    return stored.id
 
 
 def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selection, is_spoilt: bool = False,
-                counter_name: str = "", proxy_name: str | None = None, proxy_document: str | None = None,
+                counter_name: str = "", proxy_name: str | None = None, proxy_document_id: int | None = None,
                 source: str = "页面录入", actor=None) -> str:
     """One counter's entry of one paper ballot. Returns "waiting", "matched" or "mismatch".
 
@@ -539,7 +538,7 @@ def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selec
         raise VotingError(_("同一张选票的两次录入须由两位不同的计票人完成。"))
     entry = PaperEntry(vote_id=vote.id, voter_id=voter_id, slot=slot, counter_name=counter_name,
                        choice=selection.choice, candidate_ids=list(selection.candidate_ids), is_spoilt=is_spoilt,
-                       proxy_name=(proxy_name or "").strip() or None, proxy_document=proxy_document,
+                       proxy_name=(proxy_name or "").strip() or None, proxy_document_id=proxy_document_id,
                        source=source[:120], entered_by_id=getattr(actor, "id", None))
     db.session.add(entry)
     db.session.flush()
@@ -558,9 +557,11 @@ def _ballot_from_entries(vote: Vote, entry: PaperEntry, other: PaperEntry, *, ac
     channel = "proxy" if proxy_name else "paper"
     ballot_id, _receipt, digest = _store_ballot(
         vote, entry.voter_id, Selection(tuple(entry.candidate_ids or ()), entry.choice), is_spoilt=entry.is_spoilt,
-        channel=channel, proxy_name=proxy_name, proxy_document=entry.proxy_document or other.proxy_document)
+        channel=channel, proxy_name=proxy_name,
+        proxy_document_id=entry.proxy_document_id or other.proxy_document_id)
     record("ballot.paper", ("Ballot", ballot_id), compound_id=vote.compound_id, actor=actor,
-           after={"vote": vote.id, "channel": channel, "receipt_hash": digest, "entries": sorted([entry.id, other.id])})
+           after={"vote": vote.id, "channel": channel, "receipt_hash": digest, "entries": sorted([entry.id, other.id]),
+                  "content_hash": ballot_digests([ballot_id])[ballot_id]})
     return ballot_id
 
 
@@ -686,7 +687,9 @@ def post_result_notice(vote: Vote, compound: Compound, *, actor=None):
     context = result_notice_context(vote, compound)
     pdf = render_pdf("result_notice.html", **context)
     notice = post_notice(compound, kind="result_notice", title=context["title"], posted_on=clock.today(),
-                         body=f"{context['summary']}\n公开票箱（凭回执码核对本人选票）：{context['box_url']}",
+                         body=f"{context['summary']}\n公开票箱（凭回执码核对本人选票）：{context['box_url']}"
+                              f"\n审计链锚点（哈希值:条数）：{context['audit_anchor']['head_hash']}:"
+                              f"{context['audit_anchor']['count']}",
                          citations=list(vote.result.get("basis", [])),
                          source=("vote", vote.id), pdf=pdf, posted_by=actor)
     vote.result_notice_id = notice.id

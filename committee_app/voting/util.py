@@ -186,7 +186,7 @@ def count_record_context(vote: Vote, compound: Compound) -> dict:
     view = count_view(vote, compound)
     return {"title": "计票记录", "compound_name": compound.name, "generated_on": clock.today().isoformat(),
             "issuer": None, "vote": _vote_plain(vote, compound), "count": view,
-            "is_final": vote.state == "counted"}
+            "is_final": vote.state == "counted", "audit_anchor": audit_anchor_plain()}
 
 
 def result_notice_context(vote: Vote, compound: Compound) -> dict:
@@ -200,7 +200,16 @@ def result_notice_context(vote: Vote, compound: Compound) -> dict:
         summary = f"{vote.title}：{'通过' if view['passed'] else '未通过'}（{view['status_label']}）。"
     return {"title": f"{vote.title}表决结果公告", "compound_name": compound.name,
             "generated_on": clock.today().isoformat(), "issuer": f"{compound.name}业主大会", "vote": plain,
-            "count": view, "elected": elected, "summary": summary, "box_url": box_url(vote, compound)}
+            "count": view, "elected": elected, "summary": summary, "box_url": box_url(vote, compound),
+            "audit_anchor": audit_anchor_plain()}
+
+
+def audit_anchor_plain() -> dict:
+    """The audit chain's head hash and entry count, as plain values for a PDF."""
+    from ..audit.operations import anchor
+
+    head = anchor()
+    return {"count": head.count, "head_hash": head.head_hash, "grouped": head.grouped, "text": head.text}
 
 
 def box_url(vote: Vote, compound: Compound) -> str:

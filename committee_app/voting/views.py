@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
 from ..registry.models import Compound
+from ..storage import operations as storage
 from . import integration, operations, util
 from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
 from .models import STATE_LABELS, Ballot, Candidate, Vote
@@ -261,10 +262,11 @@ def enter_paper(code: str, vote_id: int):
         document = None
         upload = request.files.get("proxy_document")
         if upload is not None and upload.filename:
-            document = operations.store_proxy_document(vote, upload.read())
+            document = operations.store_proxy_document(vote, upload.read(), filename=upload.filename,
+                                                       actor=current_user)
         result = operations.enter_paper(vote, voter_id, slot=slot, selection=selection, is_spoilt=is_spoilt,
                                         counter_name=form.get("counter_name", ""), proxy_name=proxy_name,
-                                        proxy_document=document, actor=current_user)
+                                        proxy_document_id=document, actor=current_user)
     except operations.VotingError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -322,12 +324,10 @@ def resolve(code: str, vote_id: int, voter_id: int):
 def proxy_document(code: str, vote_id: int, ballot_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     ballot = db.session.get(Ballot, ballot_id)
-    if ballot is None or ballot.vote_id != vote.id or not ballot.proxy_document:
+    stored = storage.get(ballot.proxy_document_id) if ballot is not None and ballot.vote_id == vote.id else None
+    if stored is None:
         abort(404)
-    path = operations.proxy_document_path(ballot.proxy_document)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, as_attachment=True, download_name=path.name)
+    return storage.send(stored, as_attachment=True)
 
 
 # --------------------------------------------------------------------------- the count

@@ -187,7 +187,7 @@ class WorkshopFile(db.Model):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_session.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_event.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), unique=True)  # the bytes (storage)
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Community, Compound
+from ..storage import operations as storage
 from . import util
 from .models import (
     ActionItem,
@@ -230,10 +230,6 @@ def take_attendance(event: WorkshopEvent, present_ids: set[int], actor: Any = No
 
 # ----------------------------------------------------------------------------- files
 
-def upload_folder() -> Path:
-    return uploads.upload_folder("workshop")
-
-
 def store_file(data: bytes, filename: str, *, session: CoachingSession | None = None,
                event: WorkshopEvent | None = None, actor: Any = None) -> WorkshopFile:
     if not data:
@@ -244,12 +240,12 @@ def store_file(data: bytes, filename: str, *, session: CoachingSession | None = 
     kind = uploads.sniff(data)
     if kind is None:
         raise WorkshopError(_("只接受 PDF、JPEG 或 PNG 文件。"))
-    content_type, extension = kind.content_type, kind.extension
-    stored_name = secrets.token_hex(16) + extension
-    (upload_folder() / stored_name).write_bytes(data)
+    content_type = kind.content_type
     safe_name = Path(filename or "file").name[:200] or "file"
+    stored = storage.store(data, filename=safe_name, content_type=content_type, purpose="workshop.file",
+                           created_by=getattr(actor, "username", None))
     file = WorkshopFile(session_id=getattr(session, "id", None), event_id=getattr(event, "id", None),
-                        filename=safe_name, stored_name=stored_name, content_type=content_type, size=len(data),
+                        filename=safe_name, stored_file_id=stored.id, content_type=content_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), uploaded_by_id=getattr(actor, "id", None))
     db.session.add(file)
     db.session.flush()

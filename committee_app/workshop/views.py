@@ -12,6 +12,7 @@ from ..extensions import db
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
 from ..registry.models import Compound
+from ..storage import operations as storage
 from . import operations, util
 from .forms import (
     AttendanceForm,
@@ -85,14 +86,13 @@ def _read_upload(form_file) -> tuple[bytes, str] | None:
 
 
 def _send_stored(file: WorkshopFile):
-    path = operations.upload_folder() / file.stored_name
-    if not path.is_file():
+    stored = storage.get(file.stored_file_id)
+    if stored is None:
         abort(404)
-    # small files (≤ UPLOAD_MAX_BYTES): read and close at once rather than stream
     disposition = "inline" if file.content_type != "application/pdf" else "attachment"
-    return Response(path.read_bytes(), mimetype=file.content_type, headers={
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(file.filename)}",
-        "X-Content-Type-Options": "nosniff"})
+    response = storage.send(stored)
+    response.headers["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(file.filename)}"
+    return response
 
 
 # ----------------------------------------------------------------------------- board

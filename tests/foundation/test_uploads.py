@@ -11,10 +11,3 @@ def test_pdf_jpeg_and_png_are_recognised_by_their_first_bytes():
 def test_anything_else_is_refused():
     for data in (b"", b"MZ\x90\x00 an executable", b"<html>%PDF-", b"PK\x03\x04 a zip named .pdf"):
         assert uploads.sniff(data) is None
-
-
-def test_the_upload_folder_lives_under_the_configured_folder(app, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
-    with app.app_context():
-        folder = uploads.upload_folder("voting", "7")
-    assert folder == tmp_path / "voting" / "7" and folder.is_dir()

@@ -119,7 +119,7 @@ def test_a_proxy_ballot_records_the_authorisation_document(app, client, world, m
     enter(client, vote_id, slot="2", counter_name="计票人乙", choice="for", proxy_name="周红")
     with app.app_context():
         ballot = db.session.scalar(db.select(Ballot).where(Ballot.vote_id == vote_id))
-        assert ballot.channel == "proxy" and ballot.proxy_name == "周红" and ballot.proxy_document
+        assert ballot.channel == "proxy" and ballot.proxy_name == "周红" and ballot.proxy_document_id
         ballot_id = ballot.id
     document = client.get(f"/compounds/A/votes/{vote_id}/ballots/{ballot_id}/proxy-document")
     assert document.status_code == 200 and document.data.startswith(b"%PDF-")
