@@ -395,7 +395,7 @@ def _list_pdf(compound: Compound, candidate_list: CandidateList) -> bytes:
 
     from ..pdf import render_pdf
 
-    context = util.candidate_list_context(compound, candidate_list)
+    context = util.candidate_list_context(compound, candidate_list, public=True)  # posted on the board
     if has_request_context():
         return render_pdf("candidate_list.html", **context)
     # From the CLI or a seeder: the app's template context processors expect a request.
