@@ -21,6 +21,12 @@ from .models import STATE_LABELS, Ballot, Candidate, Vote
 bp = Blueprint("voting", __name__)
 
 
+@bp.context_processor
+def _ballot_reading():
+    """``can_read_ballot(compound)`` for the vote page's link to the (audited) ballot inspection."""
+    return {"can_read_ballot": lambda compound: can(current_user, Ability.READ_BALLOT, compound)}
+
+
 def _load(code: str, vote_id: int, ability: Ability) -> tuple[Compound, Vote]:
     compound = get_compound_or_404(code)
     authorize(ability, compound)

@@ -177,8 +177,10 @@ def test_reading_one_voters_ballot_needs_a_reason_and_is_always_audited(app, cli
         cast(vote_id, "赵喆", choice="against")
         db.session.commit()
     login(client, "organiser")  # the organiser runs the vote but never reads one voter's ballot
+    assert "ballot-inspection" not in client.get(f"/compounds/A/votes/{vote_id}").get_data(as_text=True)
     assert client.get(f"/compounds/A/votes/{vote_id}/ballot-inspection").status_code == 403
     login(client, "officer")
+    assert "ballot-inspection" in client.get(f"/compounds/A/votes/{vote_id}").get_data(as_text=True)
     no_reason = client.post(f"/compounds/A/votes/{vote_id}/ballot-inspection",
                             data={"building": "1栋", "unit": "1-202", "reason": ""})
     assert no_reason.status_code == 400 and "反对" not in no_reason.get_data(as_text=True)
