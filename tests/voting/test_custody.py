@@ -222,3 +222,29 @@ def test_pages_that_list_ballots_never_name_a_voter(app, client, world, motion):
     for path in ("", "/count", "/letters"):
         page = client.get(f"/compounds/A/votes/{vote_id}{path}").get_data(as_text=True)
         assert "赵喆" not in page, path
+
+
+def test_opening_a_proxys_authorisation_is_an_audited_ballot_read(app, client, world, motion):
+    import io
+
+    vote_id = motion()
+    login(client, "organiser")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    for slot, counter in (("1", "计票人甲"), ("2", "计票人乙")):
+        data = {"building": "1栋", "unit": "1-202", "slot": slot, "counter_name": counter, "choice": "for",
+                "proxy_name": "赵小喆"}
+        if slot == "1":
+            data["proxy_document"] = (io.BytesIO(png), "proxy.png")
+        client.post(f"/compounds/A/votes/{vote_id}/paper", data=data, content_type="multipart/form-data")
+    with app.app_context():
+        from committee_app.voting.models import Ballot
+
+        ballot_id = db.session.scalar(db.select(Ballot.id).where(Ballot.vote_id == vote_id, Ballot.channel == "proxy"))
+    assert ballot_id is not None and entries(app, "ballot.read") == []
+    response = client.get(f"/compounds/A/votes/{vote_id}/ballots/{ballot_id}/proxy-document")
+    try:
+        assert response.status_code == 200 and response.data == png
+    finally:
+        response.close()
+    [(actor, after)] = entries(app, "ballot.read")
+    assert actor == "organiser" and after["what"] == "proxy_document" and after["found"] is True
