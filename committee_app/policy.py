@@ -13,6 +13,22 @@ Abilities are small and composable; each feature maps its actions onto them:
 - ``VOTE``     act as an owner of it (nominate, vote, propose): a user with an owner
                grant for it; use :func:`owner_voter` to get their voter record.
 - ``ADMIN``    installation administration.
+- ``PERSONAL_DATA`` see the full roll (owners' names, units, areas, phones: the roll page,
+               the full roll notice PDF, any roll export): admin, its organisers and a street
+               officer in scope. Organisers keep the roll, send the letters and answer the
+               roll's objections (SPC arts 8-9); the street office checks the roll it signs
+               off and answers owners' complaints. The workshop mentor coaches the procedure
+               and needs counts, not people, so is left out (PIPL art 6: no more than the
+               purpose needs); owners and anonymous visitors see the masked public notice.
+               Every view or download is audited (``privacy.audit_personal_data``).
+- ``REPRINT_LETTER`` reprint one voter's letter (a new code, the old one void) with a
+               reason: admin and its organisers, who deliver the letters. Audited with the
+               organiser's name; a bulk reprint is refused once the vote is open.
+- ``READ_BALLOT`` read one voter's ballot (court or complaint inspection; owners' ballots
+               are named, GR art 22): admin and a street officer in scope, with a reason,
+               every read audited. Organisers run the vote and may be the ones whose
+               conduct is questioned, so they count ballots but never read one voter's
+               online ballot; the UI never shows the voter beside a ballot.
 """
 from __future__ import annotations
 
@@ -36,6 +52,9 @@ class Ability(StrEnum):
     COACH = "coach"
     VOTE = "vote"
     ADMIN = "admin"
+    PERSONAL_DATA = "personal_data"
+    REPRINT_LETTER = "reprint_letter"
+    READ_BALLOT = "read_ballot"
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,9 @@ def can(user: Any, ability: Ability, compound: Compound | None = None) -> bool:
             Ability.SIGN_OFF: scope.is_officer,
             Ability.COACH: scope.is_mentor,
             Ability.VOTE: bool(scope.owner_voter_keys),
+            Ability.PERSONAL_DATA: bool(scope.organiser_compound_ids) or scope.is_officer,
+            Ability.REPRINT_LETTER: bool(scope.organiser_compound_ids),
+            Ability.READ_BALLOT: scope.is_officer,
         }[ability]
     if ability == Ability.VOTE:
         return compound.id in scope.owner_voter_keys
@@ -131,6 +153,12 @@ def can(user: Any, ability: Ability, compound: Compound | None = None) -> bool:
         return _officer_covers(scope, compound)
     if ability == Ability.COACH:
         return compound.community_id in scope.mentor_community_ids
+    if ability == Ability.PERSONAL_DATA:
+        return compound.id in scope.organiser_compound_ids or _officer_covers(scope, compound)
+    if ability == Ability.REPRINT_LETTER:
+        return compound.id in scope.organiser_compound_ids
+    if ability == Ability.READ_BALLOT:
+        return _officer_covers(scope, compound)
     return False
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
+from ..privacy import mask_name
 from ..notices.operations import post_notice, supersede_notice
 from ..notices.models import Notice
 from ..registry.models import Compound, Owner, Voter
@@ -389,7 +390,7 @@ def _list_pdf(compound: Compound, candidate_list: CandidateList) -> bytes:
 
     from ..pdf import render_pdf
 
-    context = util.candidate_list_context(compound, candidate_list)
+    context = util.candidate_list_context(compound, candidate_list, public=True)  # posted on the board
     if has_request_context():
         return render_pdf("candidate_list.html", **context)
     # From the CLI or a seeder: the app's template context processors expect a request.
@@ -517,7 +518,8 @@ def withdraw(nomination: Nomination, *, reason: str, on: date, actor=None) -> No
                   "list_state": candidate_list.state})
     if candidate_list.notice_id is not None or candidate_list.final_notice_id is not None:
         compound = db.session.get(Compound, nomination.compound_id)
-        _repost(compound, candidate_list, f"候选人{nomination.nominee_name}退出：{reason}", on, actor)
+        # the reason shows on the public board: the name is masked (PIPL)
+        _repost(compound, candidate_list, f"候选人{mask_name(nomination.nominee_name)}退出：{reason}", on, actor)
     return nomination
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
+from ..privacy import mask_name
 from ..registry.models import Compound, Owner, Unit, Voter
 from ..rules import get_rule_set
 from . import rules
@@ -151,10 +152,11 @@ def unanswered_objections(candidate_list: CandidateList) -> list[Objection]:
 
 
 def notice_body(compound: Compound, candidate_list: CandidateList) -> str:
+    """The board's text of the list: names masked (``privacy.mask_name``), the board is public."""
     lines = [f"{compound.name}业主委员会候选人名单（委员名额 {candidate_list.seats} 名）："]
     for index, nomination in enumerate(candidates(candidate_list, conditions(compound)), 1):
         party = "，中共党员" if nomination.is_party_member else ""
-        lines.append(f"{index}. {nomination.nominee_name}（{nomination.units_label}，{nomination.channel_label}{party}）")
+        lines.append(f"{index}. {mask_name(nomination.nominee_name)}（{nomination.units_label}，{nomination.channel_label}{party}）")
     lines.append("")
     lines.append(f"异议期：{candidate_list.posted_on} 至 {candidate_list.objection_ends_on}（含首尾两日）。"
                  "业主对候选人有异议的，请在异议期内登录系统或书面向换届小组提出，并写明理由。")
@@ -167,24 +169,26 @@ def final_notice_body(compound: Compound, candidate_list: CandidateList) -> str:
              f"{candidate_list.objection_ends_on}）已满，异议均已答复，现确定正式候选人名单"
              f"（委员名额 {candidate_list.seats} 名）："]
     for index, nomination in enumerate(candidates(candidate_list, conditions_), 1):
-        lines.append(f"{index}. {nomination.nominee_name}（{nomination.units_label}）")
+        lines.append(f"{index}. {mask_name(nomination.nominee_name)}（{nomination.units_label}）")
     answered = len(candidate_list.objections)
     lines += ["", f"公示期间共收到异议 {answered} 件，均已答复。"]
     return "\n".join(lines)
 
 
-def candidate_list_context(compound: Compound, candidate_list: CandidateList) -> dict:
-    """Plain values for ``pdf/candidate_list.html``."""
+def candidate_list_context(compound: Compound, candidate_list: CandidateList, *, public: bool = False) -> dict:
+    """Plain values for ``pdf/candidate_list.html``; ``public=True`` (the board's copy) masks the names."""
+    shown_name = mask_name if public else (lambda name: name)
     conditions_ = conditions(compound)
     shown = listed(candidate_list, conditions_)
     comp = composition(compound, candidate_list)
     rows = [{
-        "name": n.nominee_name, "units": n.units_label, "channel": CHANNEL_LABELS.get(n.channel, n.channel),
+        "name": shown_name(n.nominee_name), "units": n.units_label,
+        "channel": CHANNEL_LABELS.get(n.channel, n.channel),
         "recommended_by": n.recommended_by or "", "is_party_member": n.is_party_member,
         "statement": n.statement, "biography": n.biography,
         "cosigners": len(n.cosigners),
     } for n in shown]
-    withdrawn = [{"name": n.nominee_name, "reason": n.withdrawn_reason or "", "on": n.withdrawn_on.isoformat()}
+    withdrawn = [{"name": shown_name(n.nominee_name), "reason": n.withdrawn_reason or "", "on": n.withdrawn_on.isoformat()}
                  for n in candidate_list.nominations if n.is_withdrawn]
     return {
         "title": ("业主委员会候选人正式名单" if candidate_list.finalised_at else "业主委员会候选人名单公示"

@@ -458,7 +458,7 @@ def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None
         raise ProcedureError(_("本程序没有名册公示步骤。"))
     rule = _rule(step)
     days = int(settings.get("roll_publicity_days", 15))
-    context = roll_notice_context(compound)
+    context = roll_notice_context(compound, public=True)  # the board's copy: names masked (PIPL)
     context.update(
         issuer=issuer_of(procedure), generated_on=on.isoformat(),
         publicity={"starts_on": on.isoformat(), "ends_on": publicity_end(on, days).isoformat(),

@@ -23,9 +23,14 @@ def latest_import(compound: Compound) -> RollImport | None:
                              .order_by(RollImport.imported_at.desc()).limit(1))
 
 
-def roll_notice_context(compound: Compound) -> dict:
-    """Plain values for the roll notice PDF (名册公示)."""
+def roll_notice_context(compound: Compound, *, public: bool = False) -> dict:
+    """Plain values for the roll notice PDF (名册公示).
+
+    ``public=True`` is the copy posted on the public board: names masked
+    (``privacy.public_name``), units and areas kept so each owner can check their own entry.
+    """
     from .. import clock
+    from ..privacy import public_name
     from .operations import roll_summary
 
     voters = db.session.scalars(
@@ -35,7 +40,7 @@ def roll_notice_context(compound: Compound) -> dict:
     summary = roll_summary(compound)
     rows = [
         {
-            "name": voter.display_name,
+            "name": public_name(voter.display_name, voter.kind) if public else voter.display_name,
             "kind": voter.kind,
             "units": [unit.label for unit in voter.units],
             "area": voter.area,
@@ -46,6 +51,7 @@ def roll_notice_context(compound: Compound) -> dict:
         "compound_name": compound.name,
         "generated_on": clock.today().isoformat(),
         "voters": rows,
+        "is_public": public,
         "totals": {"units": summary.units, "voters": summary.voters, "headcount": summary.headcount,
                    "area": summary.area},
     }

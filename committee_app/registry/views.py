@@ -10,6 +10,7 @@ from ..extensions import db
 from ..features import hooks
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
+from ..privacy import audit_personal_data
 from . import operations, util
 from .forms import CommunityForm, CompoundForm, RollImportForm, StreetForm
 from .models import Community, Compound, Street
@@ -38,14 +39,17 @@ def compound(code: str):
         if context is not None:
             panels.append((panel.template, context))
     summary = operations.roll_summary(compound) if can(current_user, Ability.READ, compound) else None
-    return render_template("registry/compound.html", compound=compound, summary=summary, panels=panels)
+    return render_template("registry/compound.html", compound=compound, summary=summary, panels=panels,
+                           can_see_roll=can(current_user, Ability.PERSONAL_DATA, compound))
 
 
 @bp.get("/compounds/<code>/roll")
 def roll(code: str):
     compound = get_compound_or_404(code)
-    authorize(Ability.READ, compound)
+    authorize(Ability.PERSONAL_DATA, compound)
     page = request.args.get("page", 1, type=int)
+    audit_personal_data("roll.page", compound, detail={"page": page})
+    db.session.commit()
     return render_template(
         "registry/roll.html", compound=compound, summary=operations.roll_summary(compound),
         voters=util.voters_page(compound, page), last_import=util.latest_import(compound),
@@ -90,11 +94,15 @@ def import_roll(code: str):
 
 @bp.get("/compounds/<code>/roll/notice.pdf")
 def roll_notice(code: str):
+    """The full roll notice (names unmasked): for the roles that need it, every download audited.
+    The copy posted on the public board is masked (``roll_notice_context(public=True)``)."""
     compound = get_compound_or_404(code)
-    authorize(Ability.READ, compound)
+    authorize(Ability.PERSONAL_DATA, compound)
     pdf = render_pdf("roll_notice.html", **util.roll_notice_context(compound))
+    audit_personal_data("roll.notice_pdf", compound)
+    db.session.commit()
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=roll-notice-{compound.code}.pdf"})
+        "Content-Disposition": f"inline; filename=roll-notice-{compound.code}.pdf", "Cache-Control": "no-store"})
 
 
 @bp.get("/admin/registry")

@@ -104,3 +104,27 @@ def tally_command(vote_id: int, as_json: bool) -> None:
     for choice, votes in result.get("votes", {}).items():
         click.echo(f"  {choice}: {votes['headcount']} / {votes['area']} m²")
     click.echo(f"status: {result['status']}")
+
+
+@ballots_cli.command("inspect")
+@click.argument("vote_id", type=int)
+@click.argument("building")
+@click.argument("unit")
+@click.option("--reason", required=True, help="Why this voter's ballot is read (a court's request, a complaint).")
+@click.option("--by", "reader", required=True, help="Who reads it (recorded in the audit log).")
+def inspect_ballot(vote_id: int, building: str, unit: str, reason: str, reader: str) -> None:
+    """Print one voter's ballot (named by a unit) as JSON; every read is audited."""
+    vote = _vote(vote_id)
+    voter_id = operations.unit_voters(vote.compound_id).get((building.strip(), unit.strip()))
+    try:
+        if voter_id is None:
+            raise operations.VotingError(f"no unit {building} {unit} in the roll")
+        if not reader.strip():
+            raise operations.VotingError("--by must name the reader")
+        reading = operations.read_ballot(vote, voter_id, reason=reason, actor=f"cli:{reader.strip()}", via="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    reading.pop("channel_label", None)
+    click.echo(json.dumps(reading, ensure_ascii=False, default=str))

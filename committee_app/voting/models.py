@@ -121,8 +121,41 @@ class Candidate(db.Model):
     vote: Mapped[Vote] = relationship(back_populates="candidates")
 
 
+LETTER_KINDS = ("original", "reprint")
+
+
+class LetterBatch(db.Model):
+    """One printing of voter letters (each carries a voting code).
+
+    Letters are issued once per voter (``original``); a lost letter is reprinted for
+    that voter alone (``reprint``, with a reason), which voids only that voter's earlier
+    code. A bulk reprint is possible only before the vote opens. ``number`` counts the
+    vote's batches from 1 and is printed on each letter and in the ballot's audit entry.
+    """
+
+    __tablename__ = "letter_batch"
+    __table_args__ = (UniqueConstraint("vote_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # original | reprint
+    reason: Mapped[str] = mapped_column(Text, default="")  # required for a reprint
+    voter_ids: Mapped[list] = mapped_column(JSON, default=list)  # whose letters were printed
+    printed_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    printed_by_name: Mapped[str] = mapped_column(String(120), default="")
+
+    @property
+    def is_reprint(self) -> bool:
+        return self.kind == "reprint"
+
+
 class VotingCode(db.Model):
-    """A single-use voting code of one voter for one vote, stored only as an HMAC."""
+    """A single-use voting code of one voter for one vote, stored only as an HMAC.
+
+    ``batch_id``: the letter batch that printed it (the ballot's audit entry names it).
+    """
 
     __tablename__ = "voting_code"
     __table_args__ = (UniqueConstraint("vote_id", "voter_id"),)
@@ -133,6 +166,7 @@ class VotingCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     used_at: Mapped[datetime | None]
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("letter_batch.id", ondelete="CASCADE"), index=True)
 
 
 class Ballot(db.Model):

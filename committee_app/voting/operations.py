@@ -24,7 +24,7 @@ from ..storage import operations as storage
 from . import integration
 from .audit_content import ballot_digests
 from .ballotfile import BallotError, parse_ballot_file
-from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, PaperEntry, Vote,
+from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, LetterBatch, PaperEntry, Vote,
                      VoteStateError, VotingCode)
 from .tally import tally
 
@@ -252,27 +252,128 @@ def new_receipt_code() -> str:
     return _random_code(4)
 
 
-def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
-    """Issue a fresh code to every voter who has not voted; return {voter_id: code}.
+@dataclass(frozen=True)
+class IssuedLetters:
+    """A printed letter batch and its codes ({voter_id: code}), shown once and never stored."""
 
-    Codes are stored only as HMACs, so printing the letters again issues new codes and
-    the earlier letters' unused codes stop working.
+    batch: LetterBatch | None
+    codes: dict[int, str]
+
+
+def _actor_name(actor) -> str:
+    return getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system")
+
+
+def _new_batch(vote: Vote, kind: str, voter_ids: list[int], *, reason: str = "", actor=None) -> LetterBatch:
+    number = (db.session.scalar(select(func.max(LetterBatch.number)).where(LetterBatch.vote_id == vote.id)) or 0) + 1
+    batch = LetterBatch(vote_id=vote.id, number=number, kind=kind, reason=reason, voter_ids=list(voter_ids),
+                        printed_at=clock.utcnow(), printed_by_id=getattr(actor, "id", None),
+                        printed_by_name=_actor_name(actor))
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def _insert_codes(vote: Vote, batch: LetterBatch, voter_ids: list[int]) -> dict[int, str]:
+    codes = {voter_id: new_voting_code() for voter_id in voter_ids}
+    if codes:
+        db.session.execute(insert(VotingCode), [
+            {"vote_id": vote.id, "voter_id": voter_id, "code_hash": hash_code(code), "issued_at": batch.printed_at,
+             "batch_id": batch.id} for voter_id, code in codes.items()])
+    return codes
+
+
+def _letterless_voters(vote: Vote) -> list[int]:
+    """Voters of the compound without a code for this vote and without a ballot in it."""
+    voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    coded = select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id)
+    return list(db.session.scalars(
+        select(Voter.id).where(Voter.compound_id == vote.compound_id, Voter.id.not_in(voted), Voter.id.not_in(coded))
+        .order_by(Voter.id)))
+
+
+def issue_letters(vote: Vote, *, actor=None) -> IssuedLetters:
+    """Issue a letter (a fresh code) once to every voter who has none yet; return the batch.
+
+    Letters are issued once per voter: a second call prints only voters still without a
+    letter (none, usually) and never voids a code already delivered. A lost letter is
+    reprinted one voter at a time (:func:`reprint_letter`).
     """
     if vote.state not in ("draft", "open"):
         raise VotingError(_("投票已截止，不能再发放投票码。"))
-    voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
-    voter_ids = list(db.session.scalars(
-        select(Voter.id).where(Voter.compound_id == vote.compound_id, Voter.id.not_in(voted)).order_by(Voter.id)))
-    db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.used_at.is_(None)))
-    used = set(db.session.scalars(select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id)))
-    codes = {voter_id: new_voting_code() for voter_id in voter_ids if voter_id not in used}
-    now = clock.utcnow()
-    if codes:
-        db.session.execute(insert(VotingCode), [
-            {"vote_id": vote.id, "voter_id": voter_id, "code_hash": hash_code(code), "issued_at": now}
-            for voter_id, code in codes.items()])
-    record("vote.codes_issue", vote, compound_id=vote.compound_id, actor=actor, after={"codes": len(codes)})
-    return codes
+    voter_ids = _letterless_voters(vote)
+    if not voter_ids:
+        return IssuedLetters(None, {})
+    batch = _new_batch(vote, "original", voter_ids, actor=actor)
+    codes = _insert_codes(vote, batch, voter_ids)
+    record("vote.letters_issue", batch, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "batch": batch.number, "kind": "original", "letters": len(codes)})
+    return IssuedLetters(batch, codes)
+
+
+def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
+    """{voter_id: code} of the voters who got their letter now (see :func:`issue_letters`)."""
+    return issue_letters(vote, actor=actor).codes
+
+
+def _reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise VotingError(_("补打通知书须写明理由（例如：业主报告通知书遗失）。"))
+    return reason[:500]
+
+
+def reprint_all_letters(vote: Vote, *, reason: str, actor=None) -> IssuedLetters:
+    """Print every voter's letter again (a lost or spoilt print run): only while the vote is a draft.
+
+    Once the vote is open a bulk reprint would silently void the codes already delivered,
+    so it is refused; reprint the letters that are lost one by one instead.
+    """
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，不能整批重印通知书：整批重印会使已送达业主的投票码全部作废。"
+                            "某位业主的通知书遗失时，请为该业主单独补打并写明理由。"))
+    reason = _reason(reason)
+    voided = db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id,
+                                                         VotingCode.used_at.is_(None))).rowcount
+    voter_ids = _letterless_voters(vote)
+    if not voter_ids:
+        raise VotingError(_("名册中没有需要打印通知书的表决权人。"))
+    batch = _new_batch(vote, "reprint", voter_ids, reason=reason, actor=actor)
+    codes = _insert_codes(vote, batch, voter_ids)
+    record("vote.letters_reprint_all", batch, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "batch": batch.number, "kind": "reprint", "letters": len(codes),
+                  "voided": voided, "reason": reason, "by": _actor_name(actor)})
+    return IssuedLetters(batch, codes)
+
+
+def reprint_letter(vote: Vote, voter_id: int, *, reason: str, actor=None) -> IssuedLetters:
+    """Reprint one voter's letter: a new code for that voter alone, their earlier code void.
+
+    Needs a reason and is audited with the organiser's name; refused once the voter has
+    voted (their code is used) or the vote has closed.
+    """
+    if vote.state not in ("draft", "open"):
+        raise VotingError(_("投票已截止，不能再补打通知书。"))
+    reason = _reason(reason)
+    voter = db.session.get(Voter, voter_id)
+    if voter is None or voter.compound_id != vote.compound_id:
+        raise VotingError(_("名册中没有这位表决权人。"))
+    if has_ballot(vote.id, voter_id):
+        raise VotingError(_("该表决权人已经投票，不能补打通知书。"))
+    old = db.session.scalar(select(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.voter_id == voter_id))
+    voided_batch = None
+    if old is not None:
+        if old.used_at is not None:
+            raise VotingError(_("该表决权人已经投票，不能补打通知书。"))
+        voided_batch = db.session.scalar(select(LetterBatch.number).where(LetterBatch.id == old.batch_id))
+        db.session.delete(old)
+        db.session.flush()
+    batch = _new_batch(vote, "reprint", [voter_id], reason=reason, actor=actor)
+    codes = _insert_codes(vote, batch, [voter_id])
+    record("vote.letter_reprint", batch, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "batch": batch.number, "kind": "reprint", "voter": voter_id,
+                  "voided_batch": voided_batch, "reason": reason, "by": _actor_name(actor)})
+    return IssuedLetters(batch, codes)
 
 
 def find_code(vote: Vote, code: str) -> VotingCode | None:
@@ -457,6 +558,10 @@ def cast_online(vote, voter_id: int, selection: Selection, *, code=None) -> tupl
     return ballot_id, receipt
 
 
+# the channel as the audit log names it (code / account / paper / proxy)
+AUDIT_CHANNELS = {"online_code": "code", "online_account": "account", "paper": "paper", "proxy": "proxy"}
+
+
 def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bool = False) -> int:
     """Append the audit entries of online ballots cast since the last drain; return how many.
 
@@ -475,22 +580,72 @@ def drain_ballot_audit(*, vote_id: int | None = None, limit: int = 500, wait: bo
         if not session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY}).scalar():
             return 0
     ballot_t, vote_t = Ballot.__table__.c, Vote.__table__.c
+    code_t, batch_t = VotingCode.__table__.c, LetterBatch.__table__.c
+    # a code ballot's letter batch: the voter's code (used, so never voided) names it
     query = (select(ballot_t.id, ballot_t.vote_id, ballot_t.channel, ballot_t.receipt_hash, ballot_t.cast_at,
-                    vote_t.compound_id)
-             .select_from(Ballot.__table__.join(Vote.__table__, vote_t.id == ballot_t.vote_id))
+                    vote_t.compound_id, batch_t.number, batch_t.kind)
+             .select_from(Ballot.__table__.join(Vote.__table__, vote_t.id == ballot_t.vote_id)
+                          .outerjoin(VotingCode.__table__, (code_t.vote_id == ballot_t.vote_id)
+                                     & (code_t.voter_id == ballot_t.voter_id) & (ballot_t.channel == "online_code"))
+                          .outerjoin(LetterBatch.__table__, batch_t.id == code_t.batch_id))
              .where(ballot_t.is_audited.is_(False)).order_by(ballot_t.id).limit(limit))
     if vote_id is not None:
         query = query.where(ballot_t.vote_id == vote_id)
     rows = session.execute(query).all()
     contents = ballot_digests([row[0] for row in rows])
-    for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id in rows:
-        record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter",
-               after={"vote": ballot_vote_id, "channel": channel, "receipt_hash": digest, "cast_at": cast_at,
-                      "content_hash": contents[ballot_id]})
+    for ballot_id, ballot_vote_id, channel, digest, cast_at, compound_id, batch_number, batch_kind in rows:
+        after = {"vote": ballot_vote_id, "channel": AUDIT_CHANNELS.get(channel, channel), "receipt_hash": digest,
+                 "cast_at": cast_at, "content_hash": contents[ballot_id]}
+        if channel == "online_code":
+            after["letter"] = {"batch": batch_number, "kind": batch_kind}
+        record("ballot.cast", ("Ballot", ballot_id), compound_id=compound_id, actor="voter", after=after)
     if rows:
         session.execute(update(Ballot.__table__).where(ballot_t.id.in_([row[0] for row in rows]))
                         .values(is_audited=True))
     return len(rows)
+
+
+# --------------------------------------------------------------------------- reading one voter's ballot
+
+
+def audit_ballot_read(vote, ballot_id: int | None, *, voter_id: int | None, what: str, reason: str = "", actor=None):
+    """Record that someone read one voter's ballot (or part of it, such as the proxy authorisation)."""
+    return record("ballot.read", ("Ballot", ballot_id if ballot_id is not None else f"none:{vote.id}:{voter_id}"),
+                  compound_id=vote.compound_id, actor=actor,
+                  after={"vote": vote.id, "voter": voter_id, "what": what, "reason": reason,
+                         "found": ballot_id is not None, "by": _actor_name(actor)})
+
+
+def read_ballot(vote: Vote, voter_id: int, *, reason: str, actor=None, via: str = "page") -> dict:
+    """One voter's ballot for an inspection (a court, a complaint): audited, with a reason.
+
+    Returns plain values: ``found``, ``channel``, ``cast_at``, ``text`` (the marks),
+    ``is_spoilt``, ``proxy_name``, ``letter`` ({"batch", "kind"} for a code ballot). The
+    voter's name is not part of it: the reader named the unit.
+    """
+    from .util import CHANNEL_LABELS, ballot_text, candidate_names
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise VotingError(_("查阅个人选票须写明理由（例如：法院调取函编号、业主投诉编号）。"))
+    voter = db.session.get(Voter, voter_id)
+    if voter is None or voter.compound_id != vote.compound_id:
+        raise VotingError(_("名册中没有这位表决权人。"))
+    ballot = db.session.scalar(select(Ballot).where(Ballot.vote_id == vote.id, Ballot.voter_id == voter_id))
+    audit_ballot_read(vote, ballot.id if ballot else None, voter_id=voter_id, what=f"ballot ({via})",
+                      reason=reason[:500], actor=actor)
+    if ballot is None:
+        return {"found": False}
+    letter = None
+    if ballot.channel == "online_code":
+        row = db.session.execute(
+            select(LetterBatch.number, LetterBatch.kind).join(VotingCode, VotingCode.batch_id == LetterBatch.id)
+            .where(VotingCode.vote_id == vote.id, VotingCode.voter_id == voter_id)).first()
+        letter = {"batch": row[0], "kind": row[1]} if row else None
+    return {"found": True, "channel": ballot.channel, "channel_label": CHANNEL_LABELS.get(ballot.channel, ballot.channel),
+            "cast_at": ballot.cast_at, "text": ballot_text(ballot, candidate_names(vote)),
+            "is_spoilt": ballot.is_spoilt, "proxy_name": ballot.proxy_name, "letter": letter,
+            "receipt_hash": ballot.receipt_hash}
 
 
 # --------------------------------------------------------------------------- paper ballots

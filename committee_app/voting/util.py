@@ -13,7 +13,8 @@ from .. import clock
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
 from ..rules import get_rule_set
-from .models import CHANNELS, STATE_LABELS, Ballot, Candidate, PaperEntry, Vote
+from ..privacy import mask_name
+from .models import CHANNELS, STATE_LABELS, Ballot, Candidate, LetterBatch, PaperEntry, Vote, VotingCode
 from .tally import TWO, compound_settings, tally
 
 CHOICE_LABELS = {"for": "同意", "against": "反对", "abstain": "弃权", None: "未表态"}
@@ -182,15 +183,73 @@ def _local(moment) -> str:
     return clock.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
+def letters_summary(vote: Vote) -> dict:
+    """Code ballots by the kind of letter their code came from, and the letter batches printed.
+
+    ``{"code_ballots": int, "from_reprints": int, "batches": int, "reprints": int,
+    "reprinted_letters": int}``: the count record states how many code ballots came from
+    reprinted letters, so a reader can weigh them against the reprint reasons in the audit log.
+    """
+    rows = db.session.execute(
+        select(LetterBatch.kind, func.count(Ballot.id))
+        .select_from(Ballot)
+        .join(VotingCode, (VotingCode.vote_id == Ballot.vote_id) & (VotingCode.voter_id == Ballot.voter_id))
+        .join(LetterBatch, LetterBatch.id == VotingCode.batch_id)
+        .where(Ballot.vote_id == vote.id, Ballot.channel == "online_code")
+        .group_by(LetterBatch.kind)).all()
+    by_kind = {kind: n for kind, n in rows}
+    code_ballots = db.session.scalar(select(func.count(Ballot.id)).where(
+        Ballot.vote_id == vote.id, Ballot.channel == "online_code")) or 0
+    batches = db.session.execute(select(LetterBatch.kind, LetterBatch.voter_ids).where(LetterBatch.vote_id == vote.id)).all()
+    reprints = [ids for kind, ids in batches if kind == "reprint"]
+    return {"code_ballots": code_ballots, "from_reprints": by_kind.get("reprint", 0), "batches": len(batches),
+            "reprints": len(reprints), "reprinted_letters": sum(len(ids or []) for ids in reprints)}
+
+
+def letter_batches(vote: Vote) -> list[dict]:
+    """The vote's letter batches as plain rows, oldest first, with the reprinted voters' units."""
+    batches = db.session.scalars(select(LetterBatch).where(LetterBatch.vote_id == vote.id)
+                                 .order_by(LetterBatch.number)).all()
+    reprinted = {vid for b in batches if b.is_reprint and len(b.voter_ids or []) == 1 for vid in b.voter_ids}
+    labels = voter_labels(reprinted)
+    return [{"number": b.number, "kind": b.kind, "reason": b.reason, "letters": len(b.voter_ids or []),
+             "printed_at": b.printed_at, "printed_by": b.printed_by_name,
+             "units": labels.get(b.voter_ids[0], ("", ""))[1] if b.is_reprint and len(b.voter_ids or []) == 1 else ""}
+            for b in batches]
+
+
 def count_record_context(vote: Vote, compound: Compound) -> dict:
     view = count_view(vote, compound)
     return {"title": "计票记录", "compound_name": compound.name, "generated_on": clock.today().isoformat(),
             "issuer": None, "vote": _vote_plain(vote, compound), "count": view,
-            "is_final": vote.state == "counted", "audit_anchor": audit_anchor_plain()}
+            "is_final": vote.state == "counted", "audit_anchor": audit_anchor_plain(),
+            "letters": letters_summary(vote)}
+
+
+def public_candidate_names(vote: Vote) -> dict[int, str]:
+    """{candidate id: name as shown in public}: masked (``privacy.mask_name``); two names that
+    mask alike get their ballot position ("张*明（2号）") so an owner can still tell them apart."""
+    rows = db.session.execute(select(Candidate.id, Candidate.position, Candidate.name)
+                              .where(Candidate.vote_id == vote.id)).all()
+    masked = {cid: mask_name(name) for cid, _position, name in rows}
+    clashes = {label for label in masked.values() if list(masked.values()).count(label) > 1}
+    return {cid: (f"{masked[cid]}（{position}号）" if masked[cid] in clashes else masked[cid])
+            for cid, position, _name in rows}
+
+
+def public_count_view(vote: Vote, compound: Compound) -> dict:
+    """:func:`count_view` for public pages and PDFs: candidates' names masked (PIPL)."""
+    view = count_view(vote, compound)
+    if vote.kind == "election":
+        by_name = {name: public_candidate_names(vote)[cid] for cid, name in candidate_names(vote).items()}
+        view["items"] = [{**item, "label": by_name.get(item["label"], mask_name(item["label"]))}
+                         for item in view["items"]]
+    return view
 
 
 def result_notice_context(vote: Vote, compound: Compound) -> dict:
-    view = count_view(vote, compound)
+    """The result notice posted on the public board: candidates' names masked (PIPL)."""
+    view = public_count_view(vote, compound)
     plain = _vote_plain(vote, compound)
     if vote.kind == "election":
         elected = [item["label"] for item in view["items"] if item["elected"]]
@@ -232,8 +291,11 @@ def qr_data_uri(url: str) -> str:
     return segno.make_qr(url, error="m", mask=2, boost_error=False).png_data_uri(scale=3, border=2)
 
 
-def letters_context(vote: Vote, compound: Compound, codes: dict[int, str], base_url: str) -> dict:
-    """One letter per voter who got a code: name, units, area, code and QR (data: URI)."""
+def letters_context(vote: Vote, compound: Compound, codes: dict[int, str], base_url: str,
+                    batch: LetterBatch | None = None) -> dict:
+    """One letter per voter who got a code: name, units, area, code and QR (data: URI).
+
+    ``batch``: the letter batch, printed on each letter ("第 2 批（补打）")."""
     voters = db.session.scalars(select(Voter).where(Voter.id.in_(list(codes)))
                                 .options(selectinload(Voter.units).selectinload(Unit.building))).all()
     voters = sorted(voters, key=lambda v: (v.kind == "developer", v.units[0].sort_key if v.units else ""))
@@ -247,7 +309,16 @@ def letters_context(vote: Vote, compound: Compound, codes: dict[int, str], base_
     candidates = [{"name": c.name, "statement": c.statement} for c in vote.candidates]
     return {"title": "业主表决通知书", "compound_name": compound.name, "generated_on": clock.today().isoformat(),
             "issuer": f"{compound.name}业主大会", "vote": _vote_plain(vote, compound), "letters": letters,
-            "candidates": candidates, "ballot_url": f"{base}/ballot/{vote.id}"}
+            "candidates": candidates, "ballot_url": f"{base}/ballot/{vote.id}",
+            "batch": ({"number": batch.number, "is_reprint": batch.is_reprint} if batch is not None else None)}
+
+
+def render_letters(vote: Vote, compound: Compound, codes: dict[int, str], base_url: str,
+                   batch: LetterBatch | None = None) -> bytes:
+    """The letters PDF of ``codes`` ({voter_id: code}); callable on its own (a job, a command)."""
+    from ..pdf import render_pdf
+
+    return render_pdf("voter_letters.html", **letters_context(vote, compound, codes, base_url, batch))
 
 
 def ballot_paper_context(vote: Vote, compound: Compound) -> dict:

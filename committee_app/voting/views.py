@@ -22,6 +22,12 @@ from .models import STATE_LABELS, Ballot, Candidate, Vote
 bp = Blueprint("voting", __name__)
 
 
+@bp.context_processor
+def _ballot_reading():
+    """``can_read_ballot(compound)`` for the vote page's link to the (audited) ballot inspection."""
+    return {"can_read_ballot": lambda compound: can(current_user, Ability.READ_BALLOT, compound)}
+
+
 def _load(code: str, vote_id: int, ability: Ability) -> tuple[Compound, Vote]:
     compound = get_compound_or_404(code)
     authorize(ability, compound)
@@ -200,24 +206,74 @@ def _base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
 
 
+def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: str = "") -> Response:
+    pdf = util.render_letters(vote, compound, issued.codes, _base_url(), issued.batch)
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=voter-letters-{compound.code}-{vote.id}"
+                               f"-{issued.batch.number}{suffix}.pdf",
+        "Cache-Control": "no-store"})
+
+
+def _letters_page(compound, vote):
+    return redirect(url_for("voting.letter_batches", code=compound.code, vote_id=vote.id))
+
+
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters.pdf")
 def letters(code: str, vote_id: int):
+    """Issue the letters of every voter who has none yet (once per voter) and send their PDF."""
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     try:
-        codes = operations.issue_codes(vote, actor=current_user)
+        issued = operations.issue_letters(vote, actor=current_user)
     except operations.VotingError as error:
         db.session.rollback()
         flash(str(error), "danger")
         return _detail(compound, vote)
-    if not codes:
+    if not issued.codes:
         db.session.rollback()
-        flash(_("所有表决权人都已投票，没有需要打印的通知书。"), "info")
-        return _detail(compound, vote)
-    pdf = render_pdf("voter_letters.html", **util.letters_context(vote, compound, codes, _base_url()))
-    db.session.commit()
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename=voter-letters-{compound.code}-{vote.id}.pdf",
-        "Cache-Control": "no-store"})
+        flash(_("每位表决权人的通知书都已发出（或已投票）。通知书只发一次，再次打印不会生成新的投票码；"
+                "某位业主的通知书遗失时，请在“通知书发放记录与补打”中为其单独补打并写明理由。"), "info")
+        return _letters_page(compound, vote)
+    return _letters_response(compound, vote, issued)
+
+
+@bp.get("/compounds/<code>/votes/<int:vote_id>/letters")
+def letter_batches(code: str, vote_id: int):
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return render_template("voting/letters.html", compound=compound, vote=vote, state_labels=STATE_LABELS,
+                           batches=util.letter_batches(vote),
+                           can_reprint=can(current_user, Ability.REPRINT_LETTER, compound),
+                           buildings=sorted({b for b, _n in util.units_of_compound(compound)}))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint")
+def reprint_letter(code: str, vote_id: int):
+    """Reprint one voter's letter (named by building and unit): their old code void, a reason required."""
+    compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
+    form = request.form
+    voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
+    try:
+        if voter_id is None:
+            raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
+        issued = operations.reprint_letter(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _letters_page(compound, vote)
+    return _letters_response(compound, vote, issued, "-reprint")
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint-all")
+def reprint_all_letters(code: str, vote_id: int):
+    """Reprint every letter: before the vote opens only (refused with a message after)."""
+    compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
+    try:
+        issued = operations.reprint_all_letters(vote, reason=request.form.get("reason", ""), actor=current_user)
+    except operations.VotingError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _letters_page(compound, vote)
+    return _letters_response(compound, vote, issued, "-reprint")
 
 
 @bp.get("/compounds/<code>/votes/<int:vote_id>/ballot-paper.pdf")
@@ -327,7 +383,35 @@ def proxy_document(code: str, vote_id: int, ballot_id: int):
     stored = storage.get(ballot.proxy_document_id) if ballot is not None and ballot.vote_id == vote.id else None
     if stored is None:
         abort(404)
+    operations.audit_ballot_read(vote, ballot.id, voter_id=ballot.voter_id, what="proxy_document",
+                                 actor=current_user)
+    db.session.commit()
     return storage.send(stored, as_attachment=True)
+
+
+@bp.route("/compounds/<code>/votes/<int:vote_id>/ballot-inspection", methods=["GET", "POST"])
+def inspect_ballot(code: str, vote_id: int):
+    """Read one voter's ballot for an inspection (a court, a complaint): named by unit, with a
+    reason, every read audited. No page lists voters beside ballots."""
+    compound, vote = _load(code, vote_id, Ability.READ_BALLOT)
+    reading, status = None, 200
+    form = request.form
+    if request.method == "POST":
+        voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(),
+                                                            form.get("unit", "").strip()))
+        try:
+            if voter_id is None:
+                raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
+            reading = operations.read_ballot(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
+        except operations.VotingError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+            status = 400
+        else:
+            db.session.commit()
+    return render_template("voting/inspect.html", compound=compound, vote=vote, reading=reading,
+                           state_labels=STATE_LABELS, form=form,
+                           buildings=sorted({b for b, _n in util.units_of_compound(compound)})), status
 
 
 # --------------------------------------------------------------------------- the count
@@ -541,7 +625,7 @@ def box(code: str, vote_id: int):
         if found is None:
             flash(_("没有找到这个回执码对应的选票，请核对后重试。"), "warning")
     page = util.box_page(vote, request.args.get("page", 1, type=int))
-    view = util.count_view(vote, compound) if vote.state == "counted" else None
+    view = util.public_count_view(vote, compound) if vote.state == "counted" else None
     return render_template("voting/box.html", compound=compound, vote=vote, page=page, found=found, receipt=receipt,
-                           names=util.candidate_names(vote), state_labels=STATE_LABELS, view=view,
+                           names=util.public_candidate_names(vote), state_labels=STATE_LABELS, view=view,
                            ballot_text=util.ballot_text)

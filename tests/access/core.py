@@ -5,6 +5,9 @@ from committee_app.registry.models import Compound
 from .routes import ALL_ROLES, READERS_OF_A, Route
 
 
+PERSONAL_DATA_OF_A = ("admin", "officer", "community_officer", "organiser")
+
+
 def code_of(world, name="a"):
     return db.session.get(Compound, getattr(world, name)).code
 
@@ -28,10 +31,11 @@ ROUTES = [
     Route("registry.create_compound", lambda w: "/admin/compounds", method="POST", allowed=("admin",), ok=(302,)),
     Route("registry.compounds", lambda w: "/compounds", allowed=READERS_OF_A + ("outside_officer", "outside_mentor", "other_organiser")),
     Route("registry.compound", lambda w: f"/compounds/{code_of(w)}", allowed=READERS_OF_A + ("owner",)),
-    Route("registry.roll", lambda w: f"/compounds/{code_of(w)}/roll", allowed=READERS_OF_A),
+    # policy.Ability.PERSONAL_DATA: the full roll is for admin, the organiser and a street officer in scope
+    Route("registry.roll", lambda w: f"/compounds/{code_of(w)}/roll", allowed=PERSONAL_DATA_OF_A),
     Route("registry.import_roll", lambda w: f"/compounds/{code_of(w)}/roll", method="POST",
           allowed=("admin", "organiser"), ok=(400,)),
-    Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=READERS_OF_A),
+    Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=PERSONAL_DATA_OF_A),
 ]
 
 ANYONE = ALL_ROLES + ("anonymous",)

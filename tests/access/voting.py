@@ -6,6 +6,10 @@ from committee_app.registry.models import Compound
 from .routes import ALL_ROLES, READERS_OF_A, Route
 
 MANAGERS = ("admin", "organiser")
+# policy.Ability.REPRINT_LETTER: those who deliver the letters
+REPRINTERS = ("admin", "organiser")
+# policy.Ability.READ_BALLOT: admin and a street officer in scope (inspections), never the organiser
+BALLOT_READERS = ("admin", "officer", "community_officer")
 ANYONE = ALL_ROLES + ("anonymous",)
 
 
@@ -43,6 +47,14 @@ ROUTES = [
     Route("voting.transition", lambda w: base(w, "草稿表决", "draft") + "/count", method="POST", allowed=MANAGERS,
           ok=(302,), note="counting a draft is refused with a message"),
     Route("voting.letters", lambda w: base(w) + "/letters.pdf", method="POST", allowed=MANAGERS),
+    Route("voting.letter_batches", lambda w: base(w) + "/letters", allowed=MANAGERS),
+    Route("voting.reprint_letter", lambda w: base(w) + "/letters/reprint", method="POST", allowed=REPRINTERS,
+          ok=(302,), note="no unit named: refused with a message"),
+    Route("voting.reprint_all_letters", lambda w: base(w) + "/letters/reprint-all", method="POST",
+          allowed=REPRINTERS, ok=(302,), note="the vote is open: a bulk reprint is refused with a message"),
+    Route("voting.inspect_ballot", lambda w: base(w) + "/ballot-inspection", allowed=BALLOT_READERS),
+    Route("voting.inspect_ballot", lambda w: base(w) + "/ballot-inspection", method="POST", allowed=BALLOT_READERS,
+          ok=(400,), note="no unit named: refused, nothing read"),
     Route("voting.ballot_paper", lambda w: base(w) + "/ballot-paper.pdf", allowed=READERS_OF_A),
     Route("voting.paper", lambda w: base(w) + "/paper", allowed=MANAGERS),
     Route("voting.enter_paper", lambda w: base(w) + "/paper", method="POST", allowed=MANAGERS, ok=(400,)),

@@ -402,7 +402,9 @@ def test_the_list_cannot_be_finalised_early_or_with_an_unanswered_objection(app,
         objection = db.session.get(Objection, objection_id)
         assert objection.answered_by.username == "organiser" and objection.is_upheld is False
         final = db.session.scalar(db.select(Notice).where(Notice.title == "甲小区业主委员会候选人正式名单"))
-        assert final.posted_on == date(2026, 12, 3) and "1. 张三" in final.body and final.pdf.startswith(b"%PDF")
+        # the board is public: names masked (PIPL)
+        assert final.posted_on == date(2026, 12, 3) and "1. 张*（" in final.body and final.pdf.startswith(b"%PDF")
+        assert "张三" not in final.body
     login_as("owner")
     assert "经核实已缴清" in client.get("/compounds/A/candidates").get_data(as_text=True)
 
@@ -419,7 +421,7 @@ def test_a_withdrawal_needs_a_reason_and_reposts_the_list(app, client, login_as,
     with app.app_context():
         nomination = db.session.get(Nomination, nomination_id)
         assert nomination.withdrawn_on == TODAY and nomination.withdrawn_reason == "工作调动，本人申请退出"
-        assert db.session.get(Notice, old_notice).superseded_reason == "候选人赵喆退出：工作调动，本人申请退出"
+        assert db.session.get(Notice, old_notice).superseded_reason == "候选人赵*退出：工作调动，本人申请退出"
         candidate_list = util.current_list(compound_a())
         assert candidate_list.notice_id != old_notice
         assert [n.nominee_name for n in util.candidates(candidate_list, util.conditions(compound_a()))] == ["张三"]
@@ -699,8 +701,8 @@ def test_a_withdrawal_after_finalising_replaces_the_final_notice(app, posted, co
         nomination = next(n for n in candidate_list.nominations if n.nominee_name == "赵喆")
         operations.withdraw(nomination, reason="搬离小区", on=clock.today(), actor=users("organiser"))
         db.session.commit()
-        assert db.session.get(Notice, final_id).superseded_reason == "候选人赵喆退出：搬离小区"
+        assert db.session.get(Notice, final_id).superseded_reason == "候选人赵*退出：搬离小区"
         assert db.session.get(Notice, posted_id).is_current  # the posted list stays as the record of the period
         replacement = db.session.get(Notice, util.current_list(compound_a()).final_notice_id)
-        assert "赵喆" not in replacement.body and "1. 张三" in replacement.body
+        assert "赵*" not in replacement.body and "1. 张*（" in replacement.body
         assert [c.name for c in util.finalised_candidates(compound_a())] == ["张三"]

@@ -98,26 +98,27 @@ def test_voter_letters_print_one_page_per_voter_with_a_working_code(app, client,
     client.post("/logout")
     page = client.get(f"/ballot/{vote_id}?code={codes[0]}").get_data(as_text=True)
     assert "投票人" in page and "投票码不正确" not in page
-    # printing again issues new codes: the old ones stop working
+    # printing again issues nothing (letters go once per voter): the delivered code still works
     login(client, "organiser")
-    client.post(f"/compounds/A/votes/{vote_id}/letters.pdf")
+    again = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf", follow_redirects=True)
+    assert again.mimetype == "text/html" and "通知书只发一次" in again.get_data(as_text=True)
     client.post("/logout")
-    assert "投票码不正确" in client.get(f"/ballot/{vote_id}?code={codes[0]}").get_data(as_text=True)
+    assert "投票码不正确" not in client.get(f"/ballot/{vote_id}?code={codes[0]}").get_data(as_text=True)
 
 
 @needs_poppler
 def test_count_record_and_result_notice_on_the_board(app, client, world, election, tmp_path):
-    vote_id = election(seats=1, candidates=("甲", "乙"))
+    vote_id = election(seats=1, candidates=("王建国", "李秀英"))
     with app.app_context():
         for name in ("张三", "李四", "赵喆", "developer"):
-            cast(vote_id, name, candidates=["甲"])
+            cast(vote_id, name, candidates=["王建国"])
         db.session.commit()
     login(client, "organiser")
     client.post(f"/compounds/A/votes/{vote_id}/close")
     assert client.post(f"/compounds/A/votes/{vote_id}/count").status_code == 302
     record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
     text = pdf_text(record.data, tmp_path)
-    assert "计票记录" in text and "甲" in text and "595.75" in text and "CC art 278" in text
+    assert "计票记录" in text and "王建国" in text and "595.75" in text and "CC art 278" in text
     assert "当选" in text
     client.post(f"/compounds/A/votes/{vote_id}/result-notice")
     with app.app_context():
@@ -125,9 +126,13 @@ def test_count_record_and_result_notice_on_the_board(app, client, world, electio
         assert notice.source_type == "vote" and notice.source_id == vote_id
         notice_text = pdf_text(notice.pdf, tmp_path)
         notice_id = notice.id
-    assert "表决结果公告" in notice_text and "当选：甲" in notice_text.replace(" ", "")
+    # the notice goes on the public board: the elected member's name is masked (PIPL)
+    assert "表决结果公告" in notice_text and "当选：王*国" in notice_text.replace(" ", "")
+    assert "王建国" not in notice_text
     client.post("/logout")
     assert "表决结果公告" in client.get("/board/A").get_data(as_text=True)
+    notice_page = client.get(f"/board/A/notices/{notice_id}").get_data(as_text=True)
+    assert "王*国" in notice_page and "王建国" not in notice_page
     assert client.get(f"/board/A/notices/{notice_id}.pdf").status_code == 200
     # posting twice is refused
     login(client, "organiser")
@@ -137,10 +142,10 @@ def test_count_record_and_result_notice_on_the_board(app, client, world, electio
 
 
 def test_the_public_ballot_box_shows_receipts_and_choices_but_no_one(app, client, world, election):
-    vote_id = election(seats=2)
+    vote_id = election(seats=2, candidates=("王建国", "李秀英", "张伟"))
     with app.app_context():
-        _ballot, receipt = cast(vote_id, "赵喆", candidates=["乙"])
-        cast(vote_id, "张三", candidates=["甲", "丙"])
+        _ballot, receipt = cast(vote_id, "赵喆", candidates=["李秀英"])
+        cast(vote_id, "张三", candidates=["王建国", "张伟"])
         db.session.commit()
     assert "投票截止后公开票箱才会显示选票" in client.get(f"/board/A/votes/{vote_id}").get_data(as_text=True)
     with app.app_context():
@@ -149,11 +154,11 @@ def test_the_public_ballot_box_shows_receipts_and_choices_but_no_one(app, client
         operations.count_vote(vote, db.session.get(Compound, world.a))
         db.session.commit()
     page = client.get(f"/board/A/votes/{vote_id}").get_data(as_text=True)
-    assert "甲、丙" in page and "乙" in page
-    for name in ("赵喆", "张三", "李四", "1-202", "1-101"):
+    assert "王*国、张*" in page and "李*英" in page  # candidates' names masked on a public page
+    for name in ("赵喆", "张三", "李四", "1-202", "1-101", "王建国", "李秀英", "张伟"):
         assert name not in page
     found = client.get(f"/board/A/votes/{vote_id}?receipt={receipt.lower()}").get_data(as_text=True)
-    assert "您的选票已计入" in found and "<b>乙</b>" in found
+    assert "您的选票已计入" in found and "<b>李*英</b>" in found
     missing = client.get(f"/board/A/votes/{vote_id}?receipt=NOPE-NOPE").get_data(as_text=True)
     assert "没有找到这个回执码" in missing
     # another compound's URL with this vote id is not found
