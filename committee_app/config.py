@@ -17,5 +17,7 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Every date a form or command accepts lies in this range (committee_app.web.forms).
+    INPUT_DATE_RANGE = ("2000-01-01", "2100-12-31")
     # The public address used in printed QR codes (voter letters); falls back to the request host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
