@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
-from sqlalchemy import String, event, inspect
+from sqlalchemy import Insert, String, Update, event, inspect
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
@@ -54,7 +55,11 @@ def refuse_bad_input():
 
 
 def _label(column) -> str:
-    return str(column.info.get("label") or column.key)
+    label = column.info.get("label")
+    if label:
+        return str(label)
+    table = getattr(column, "table", None)
+    return f"{table.name}.{column.key}" if table is not None else column.key
 
 
 def check_lengths(session: Session, _flush_context, _instances) -> None:
@@ -68,17 +73,48 @@ def check_lengths(session: Session, _flush_context, _instances) -> None:
             if not isinstance(value, str):
                 continue
             for column in attr.columns:
-                if not isinstance(column.type, String):
-                    continue
-                if "\x00" in value:
-                    raise InputRefused(_("“%(field)s”中含有不允许的空字符（NUL），未保存。", field=_label(column)))
-                length = column.type.length
-                if length and len(value) > length:
-                    raise InputRefused(_("“%(field)s”过长：最多 %(max)s 个字符，实际 %(got)s 个，未保存。",
-                                         field=_label(column), max=length, got=len(value)))
+                _check_value(column, value)
+
+
+def _check_value(column, value) -> None:
+    if not isinstance(value, str) or not isinstance(column.type, String):
+        return
+    if "\x00" in value:
+        raise InputRefused(_("“%(field)s”中含有不允许的空字符（NUL），未保存。", field=_label(column)))
+    length = column.type.length
+    if length and len(value) > length:
+        raise InputRefused(_("“%(field)s”过长：最多 %(max)s 个字符，实际 %(got)s 个，未保存。",
+                             field=_label(column), max=length, got=len(value)))
+
+
+def check_statement(_conn, clauseelement, multiparams, params, _execution_options) -> None:
+    """The same check for bulk ``insert()`` / ``update()`` statements that bypass the flush."""
+    if not isinstance(clauseelement, (Insert, Update)):
+        return
+    table = clauseelement.table
+    columns = getattr(table, "c", None)
+    if columns is None:
+        return
+    rows = []
+    for batch in (multiparams or ()):
+        rows.extend(batch if isinstance(batch, (list, tuple)) else [batch])
+    if params:
+        rows.append(params)
+    values = getattr(clauseelement, "_values", None) or {}
+    if values:
+        rows.append({getattr(key, "key", key): getattr(value, "value", value) for key, value in values.items()})
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        for key, value in row.items():
+            column = columns.get(getattr(key, "key", key))
+            if column is not None:
+                _check_value(column, value)
 
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_bad_input)
     if not event.contains(Session, "before_flush", check_lengths):
         event.listen(Session, "before_flush", check_lengths)
+    if not event.contains(Engine, "before_execute", check_statement):
+        event.listen(Engine, "before_execute", check_statement)

@@ -34,6 +34,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+import click
 from flask import flash, g, redirect, render_template, session
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
@@ -44,8 +45,17 @@ from ..extensions import db
 log = logging.getLogger(__name__)
 
 
-class InputRefused(ValueError):
-    """A value the database would reject or overflow (too long, a NUL byte, out of range)."""
+class InputRefused(ValueError, click.ClickException):
+    """A value the database would reject or overflow (too long, a NUL byte, out of range).
+
+    Also a ``ClickException``: a command refuses it with the message and exit status 1."""
+
+    def __init__(self, message: str):
+        ValueError.__init__(self, message)
+        click.ClickException.__init__(self, message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
