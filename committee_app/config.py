@@ -12,6 +12,9 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
+    # None: Secure in production, not under TESTING/DEBUG (committee_app.web.security);
+    # set False in instance/config.py only for plain HTTP on a closed network.
+    SESSION_COOKIE_SECURE = None
     SESSION_COOKIE_SAMESITE = "Lax"
     # Login throttling (committee_app.accounts.throttle): attempts counted before the password
     # is checked; stacked windows make the wait grow. Redis shares the counts between workers.

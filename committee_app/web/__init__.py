@@ -3,8 +3,9 @@ ORDER = 0
 
 
 def init_app(app):
-    from . import guards, models, views  # noqa: F401 - models: the health_check table
+    from . import guards, models, security, views  # noqa: F401 - models: the health_check table
 
+    security.init_app(app)
     guards.init_app(app)
 
     app.register_blueprint(views.bp)
