@@ -32,10 +32,10 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 import click
-from flask import flash, g, redirect, render_template, session
+from flask import flash, g, make_response, redirect, render_template, session
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
@@ -43,6 +43,8 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import db
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class InputRefused(ValueError, click.ClickException):
@@ -111,6 +113,27 @@ def commit() -> None:
             log.exception("after-commit action failed")
 
 
+def attempt(operation: Callable[[], T]) -> tuple[T | None, ValueError | None]:
+    """Run one operation of a :func:`transaction` view whose refusal shows the page again.
+
+    ``(result, None)`` when it went through; ``(None, error)`` when the operation refused
+    (a ``ValueError``): the change is rolled back and the message flashed, and the view
+    answers with its page (status 400), keeping the posted form::
+
+        meeting, refusal = attempt(lambda: operations.create_meeting(compound, ...))
+        if refusal:
+            return _index(compound, 400, meeting_form=form)
+
+    The commit stays with :func:`transaction`, at the end of the request.
+    """
+    try:
+        return operation(), None
+    except ValueError as error:
+        rollback()
+        flash(str(error), "danger")
+        return None, error
+
+
 def known_error(error: BaseException) -> tuple[str, int] | None:
     """(message, status) for an error the helper answers itself, None for anything else."""
     if isinstance(error, ValueError):
@@ -123,8 +146,15 @@ def known_error(error: BaseException) -> tuple[str, int] | None:
     return None
 
 
-def transaction(view: Callable | None = None, *, back: Callable[..., str] | None = None):
-    """Decorate a view so the request commits once at the end (see the module doc)."""
+def transaction(view: Callable | None = None, *, back: Callable[..., str] | None = None,
+                failure: Callable[..., object] | None = None):
+    """Decorate a view so the request commits once at the end (see the module doc).
+
+    ``back(**view_args)``: where to send the browser after a refusal (the message is flashed).
+    ``failure(**view_args)``: the response to give instead, e.g. the page with the posted form
+    again (a form built in the failure function re-reads the posted data); its status becomes
+    the error's (400, 409, 503) when it says 200.
+    """
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
@@ -145,6 +175,12 @@ def transaction(view: Callable | None = None, *, back: Callable[..., str] | None
                 if status >= 500:
                     log.warning("request not saved: %s", error)
                 session["_flashes"] = flashes_before  # take back "saved" messages of the lost change
+                if failure is not None:
+                    flash(message, "danger")
+                    response = make_response(failure(*args, **kwargs))
+                    if response.status_code == 200:
+                        response.status_code = status
+                    return response
                 if back is not None:
                     flash(message, "danger")
                     return redirect(back(*args, **kwargs))
