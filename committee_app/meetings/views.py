@@ -170,7 +170,7 @@ def add_agenda_item(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _meeting_page(compound, meeting, 400, agenda_form=form)
-    _, refusal = attempt(lambda: operations.add_agenda_item(
+    _result, refusal = attempt(lambda: operations.add_agenda_item(
         meeting, compound, title=form.title.data, urgent_reason=form.urgent_reason.data, actor=current_user))
     if refusal:
         return _meeting_page(compound, util.load_meeting(compound, meeting_id), 400, agenda_form=form)
@@ -187,7 +187,7 @@ def record_attendance(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(compound, meeting, "#attendance")
-    _, refusal = attempt(lambda: operations.record_attendance(
+    _result, refusal = attempt(lambda: operations.record_attendance(
         meeting, (form.member_ids.data or []), actor=current_user))
     if refusal:
         return _back(compound, meeting, "#attendance")
@@ -204,7 +204,7 @@ def add_motion(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(compound, meeting, "#motions")
-    _, refusal = attempt(lambda: operations.add_motion(
+    _result, refusal = attempt(lambda: operations.add_motion(
         meeting, text=form.text.data, agenda_item_id=form.agenda_item_id.data or None, actor=current_user))
     if refusal:
         return _back(compound, meeting, "#motions")
@@ -231,7 +231,7 @@ def record_votes(code: str, meeting_id: int, motion_id: int):
             except ValueError:
                 flash(_("表决数据无效。"), "danger")
                 return _back(compound, meeting, "#motions")
-    _, refusal = attempt(lambda: operations.record_votes(motion, meeting, votes, actor=current_user))
+    _result, refusal = attempt(lambda: operations.record_votes(motion, meeting, votes, actor=current_user))
     if refusal:
         return _back(compound, meeting, "#motions")
     flash(_("表决结果已保存。"), "success")
@@ -244,7 +244,7 @@ def post_decisions(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     if not PlainForm().validate_on_submit():
         abort(400)
-    _, refusal = attempt(lambda: operations.post_decisions(meeting, compound, actor=current_user))
+    _result, refusal = attempt(lambda: operations.post_decisions(meeting, compound, actor=current_user))
     if refusal:
         return _back(compound, meeting, "#decisions")
     flash(_("会议决定已在公示栏公告。"), "success")
@@ -326,7 +326,7 @@ def lock_minutes(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     if not PlainForm().validate_on_submit():
         abort(400)
-    _, refusal = attempt(lambda: operations.lock_minutes(meeting, actor=current_user))
+    _result, refusal = attempt(lambda: operations.lock_minutes(meeting, actor=current_user))
     if refusal:
         return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
     flash(_("纪要已锁定；此后只能以更正版本修改，并须说明理由。"), "success")
@@ -441,7 +441,7 @@ def support_proposal(code: str, proposal_id: int):
         abort(404)
     if not PlainForm().validate_on_submit():
         abort(400)
-    _, refusal = attempt(lambda: operations.support_proposal(
+    _result, refusal = attempt(lambda: operations.support_proposal(
         proposal, owner_voter(current_user, compound), actor=current_user))
     if refusal:
         return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal_id))
@@ -463,7 +463,7 @@ def comment(code: str, proposal_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _proposal_page(compound, proposal, 400, comment_form=form)
-    _, refusal = attempt(lambda: operations.comment_on(
+    _result, refusal = attempt(lambda: operations.comment_on(
         proposal, body=form.body.data, actor=current_user, is_committee=is_committee))
     if refusal:
         return _proposal_page(compound, proposal, 400, comment_form=form)
@@ -482,7 +482,7 @@ def decide_proposal(code: str, proposal_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _proposal_page(compound, proposal, 400, decision_form=form)
-    _, refusal = attempt(lambda: operations.decide_proposal(
+    _result, refusal = attempt(lambda: operations.decide_proposal(
         proposal, compound, decision=form.decision.data, actor=current_user))
     if refusal:
         return _proposal_page(compound, util.load_proposal(compound, proposal_id), 400, decision_form=form)
