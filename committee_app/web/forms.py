@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import click
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField as _DateField
@@ -65,3 +66,26 @@ class DateTimeLocalField(_DateTimeLocalField):
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, [*(validators or ()), DateInRange()], **kwargs)
+
+
+class DateParam(click.ParamType):
+    """A command-line date (YYYY-MM-DD) within the same range as the forms'."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            day = value
+        else:
+            try:
+                day = date.fromisoformat(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
+        message = date_out_of_range(day)
+        if message:
+            self.fail(message, param, ctx)
+        return day
+
+
+#: ``@click.option("--on", type=DATE)`` in a feature's ``cli.py``
+DATE = DateParam()

@@ -114,3 +114,21 @@ def test_every_date_field_of_every_form_is_bounded(app):
                 if is_date and not issubclass(field_class, (bounded.DateField, bounded.DateTimeLocalField)):
                     unbounded.append(f"{module.__name__}.{name}.{field_name}")
     assert unbounded == []
+
+
+def test_a_command_line_date_is_bounded_too(app):
+    import click
+    from click.testing import CliRunner
+
+    from committee_app.web.forms import DATE
+
+    @click.command()
+    @click.option("--on", type=DATE)
+    def command(on):
+        click.echo(on.isoformat())
+
+    with app.app_context():
+        runner = CliRunner()
+        assert runner.invoke(command, ["--on", "2026-12-01"]).output.strip() == "2026-12-01"
+        refused = runner.invoke(command, ["--on", "9999-12-20"])
+        assert refused.exit_code == 2 and "2000-01-01" in refused.output

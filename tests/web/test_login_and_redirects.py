@@ -132,3 +132,27 @@ def test_a_session_cookie_copied_before_logout_no_longer_works(app, client, worl
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert login(client, "officer").status_code == 302  # the owner logs in again as usual
     assert client.get("/oversight/").status_code == 200
+
+
+def test_the_login_counts_live_in_redis_when_configured(_schema, database_url, tmp_path):
+    """Several gunicorn workers share one count: two apps (two workers) on one Redis."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/11"
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from tests.conftest import _test_config
+    from committee_app import create_app
+
+    workers = [create_app({**_test_config(database_url, tmp_path), "RATELIMIT_STORAGE_URI": url,
+                           "LOGIN_LIMITS_PER_ACCOUNT_IP": "3 per minute"}) for _ in range(2)]
+    answers = [workers[n % 2].test_client().post("/login", data={"username": "nobody", "password": "x"}).status_code
+               for n in range(4)]
+    assert answers == [200, 200, 200, 429]
+    assert any(b"login-account-ip" in key for key in redis.Redis.from_url(url).keys("*"))  # counted in Redis
+    redis.Redis.from_url(url).flushdb()
+    for worker in workers:
+        with worker.app_context():
+            db.session.remove()
+            db.engine.dispose()
