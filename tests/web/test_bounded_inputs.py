@@ -139,3 +139,16 @@ def test_a_full_disk_is_reported_as_full():
     assert database_problem(OperationalError("INSERT", {}, Full("could not extend file: No space left"))).kind == "full"
     assert database_problem(OperationalError("INSERT", {}, Exception("database or disk is full"))).kind == "full"
     assert database_problem(OperationalError("INSERT", {}, Exception("database is locked"))).kind == "busy"
+
+
+def test_a_committee_member_name_longer_than_its_column_is_refused_on_the_page(app, world, login_as):
+    from committee_app.committees.util import current_committee
+
+    client = login_as("organiser")
+    response = client.post("/compounds/A/committee", data={
+        "members": "张" * 300 + "，主任", "elected_on": "2026-11-01"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "过长" in page and "张" * 300 in page  # the posted form is shown again
+    with app.app_context():
+        assert current_committee(db.session.get(Compound, world.a)) is None
