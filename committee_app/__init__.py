@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import DefaultConfig
-from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from .extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_object(DefaultConfig)
+    from .web.guards import IdConverter
+    app.url_map.converters["int"] = IdConverter  # before any route is added: ids past the column → 404
     os.makedirs(app.instance_path, exist_ok=True)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -42,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     bootstrap.init_app(app)
 
     from . import i18n

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and bound to the app in :func:`create_app`."""
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +29,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+# No default limits: the login counts its attempts itself (accounts.throttle).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

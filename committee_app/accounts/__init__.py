@@ -16,7 +16,14 @@ def init_app(app):
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+        """The user of a session cookie, unless it was issued before their last logout."""
+        user_key, _sep, generation = user_id.partition(".")
+        if not user_key.isdigit() or not generation.isdigit() or int(user_key) > 2**31 - 1:
+            return None
+        user = db.session.get(models.User, int(user_key))
+        if user is None or int(generation) != (user.session_generation or 0):
+            return None
+        return user
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.user_cli)

@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_enabled: Mapped[bool] = mapped_column(default=True)
+    # Raised at logout: session cookies carry the generation they were issued under, so a
+    # cookie copied before the logout no longer loads the user (see get_id / user_loader).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
 
     grants: Mapped[list["RoleGrant"]] = relationship(
@@ -42,6 +45,9 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie holds
+        return f"{self.id}.{self.session_generation or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login

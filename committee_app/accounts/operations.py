@@ -1,9 +1,12 @@
 """Account operations: fill models, flush, write the audit log. Never commit."""
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from functools import lru_cache
 
+from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 from sqlalchemy import func, select
 
 from .. import clock
@@ -64,25 +67,26 @@ def revoke_role(grant: RoleGrant) -> None:
     db.session.expire(grant.user, ["grants"])
 
 
-def is_throttled(username: str, max_failures: int, window_minutes: int) -> bool:
-    """True when the name has had ``max_failures`` failed logins within the window
-    and no successful one since."""
-    since = clock.utcnow() - timedelta(minutes=window_minutes)
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username.lower(), LoginAttempt.succeeded)
-    )
-    if last_success and last_success > since:
-        since = last_success
-    failures = db.session.scalar(
-        select(func.count()).where(LoginAttempt.username == username.lower(), LoginAttempt.at > since,
-                                   LoginAttempt.succeeded.is_(False))
-    )
-    return failures >= max_failures
+@lru_cache(maxsize=4)
+def _dummy_hash_for(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def _dummy_hash() -> str:
+    return _dummy_hash_for(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie of ``user`` issued so far stops working (logout, password change)."""
+    user.session_generation = (user.session_generation or 0) + 1
+    db.session.flush()
 
 
 def authenticate(username: str, password: str, remote_addr: str | None) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    ok = bool(user and user.is_enabled and user.check_password(password))
+    # An unknown name costs the same hash check as a known one: the answer's timing tells nothing.
+    matches = user.check_password(password) if user is not None else check_password_hash(_dummy_hash(), password)
+    ok = bool(user is not None and matches and user.is_enabled)
     db.session.add(LoginAttempt(username=username.lower(), remote_addr=remote_addr, succeeded=ok))
     if ok:
         record("user.login", user, actor=user)

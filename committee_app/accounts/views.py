@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -8,7 +8,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..policy import Ability, authorize
 from ..registry.models import Community, Compound, Street
-from . import operations
+from ..web.safe_redirect import safe_next
+from ..web.transaction import transaction
+from ..web.views import flash_errors
+from . import operations, throttle
 from .forms import ROLE_LABELS, GrantForm, LoginForm, UserForm
 from .models import Role, RoleGrant, User
 
@@ -16,29 +19,32 @@ bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@transaction
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        config = current_app.config
         username = form.username.data.strip()
-        if operations.is_throttled(username, config["LOGIN_MAX_FAILURES"], config["LOGIN_WINDOW_MINUTES"]):
-            flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=config["LOGIN_WINDOW_MINUTES"]), "danger")
-            return render_template("accounts/login.html", form=form), 429
+        refusal = throttle.take_attempt(username, request.remote_addr)
+        if refusal is not None:
+            flash(_("登录失败次数过多，请 %(seconds)s 秒后再试。", seconds=refusal.retry_after), "danger")
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(refusal.retry_after)
+            return response
         user = operations.authenticate(username, form.password.data, request.remote_addr)
-        db.session.commit()
         if user is None:
             flash(_("用户名或密码不正确。"), "danger")
             return render_template("accounts/login.html", form=form), 200
+        throttle.forget_failures(username, request.remote_addr)
         login_user(user)
-        target = request.args.get("next", "")
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("web.index")
-        return redirect(target)
+        return redirect(safe_next(request.args.get("next"), url_for("web.index")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
+@transaction
 def logout():
+    if current_user.is_authenticated:
+        operations.end_sessions(current_user._get_current_object())
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("web.index"))
@@ -52,22 +58,16 @@ def users():
 
 
 @bp.post("/admin/users")
+@transaction(back=lambda: url_for("accounts.users"))
 def create_user():
     authorize(Ability.ADMIN)
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user = operations.create_user(form.username.data.strip(), form.display_name.data.strip(), form.password.data)
-        except operations.AccountError as error:
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("已创建账号 %(name)s。", name=user.username), "success")
-            return redirect(url_for("accounts.user", user_id=user.id))
-    for messages in form.errors.values():
-        for message in messages:
-            flash(message, "danger")
-    return redirect(url_for("accounts.users"))
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("accounts.users"))
+    user = operations.create_user(form.username.data.strip(), form.display_name.data.strip(), form.password.data)
+    flash(_("已创建账号 %(name)s。", name=user.username), "success")
+    return redirect(url_for("accounts.user", user_id=user.id))
 
 
 def _grant_form() -> GrantForm:
@@ -91,39 +91,33 @@ def user(user_id: int):
 
 
 @bp.post("/admin/users/<int:user_id>/grants")
+@transaction(back=lambda user_id: url_for("accounts.user", user_id=user_id))
 def grant(user_id: int):
     authorize(Ability.ADMIN)
     account = db.get_or_404(User, user_id)
     form = _grant_form()
-    if form.validate_on_submit():
-        try:
-            operations.grant_role(
-                account, Role(form.role.data), street_id=form.street_id.data or None,
-                community_id=form.community_id.data or None, compound_id=form.compound_id.data or None,
-                voter_key=(form.voter_key.data or "").strip() or None, granted_by=current_user,
-            )
-        except operations.AccountError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("已授予角色。"), "success")
-    else:
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "danger")
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return redirect(url_for("accounts.user", user_id=account.id))
+    operations.grant_role(
+        account, Role(form.role.data), street_id=form.street_id.data or None,
+        community_id=form.community_id.data or None, compound_id=form.compound_id.data or None,
+        voter_key=(form.voter_key.data or "").strip() or None, granted_by=current_user,
+    )
+    flash(_("已授予角色。"), "success")
     return redirect(url_for("accounts.user", user_id=account.id))
 
 
+def _revoke_back(grant_id: int) -> str:
+    grant_row = db.session.get(RoleGrant, grant_id)
+    return url_for("accounts.user", user_id=grant_row.user_id) if grant_row else url_for("accounts.users")
+
+
 @bp.post("/admin/grants/<int:grant_id>/revoke")
+@transaction(back=_revoke_back)
 def revoke(grant_id: int):
     authorize(Ability.ADMIN)
     grant_row = db.get_or_404(RoleGrant, grant_id)
-    try:
-        operations.revoke_role(grant_row)
-    except operations.AccountError as error:
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("已撤销角色。"), "success")
+    operations.revoke_role(grant_row)
+    flash(_("已撤销角色。"), "success")
     return redirect(url_for("accounts.user", user_id=grant_row.user_id))

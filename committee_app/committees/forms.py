@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from ..web.forms import DateField
 
 ROLE_CHOICES = [("chair", _l("主任")), ("vice_chair", _l("副主任")), ("member", _l("委员"))]
 

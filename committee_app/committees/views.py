@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
+from ..web.transaction import transaction
 from ..web.views import flash_errors
 from . import operations, util
 from .forms import CommitteeForm, MemberForm, MemberUpdateForm, TermForm
@@ -56,6 +57,7 @@ def _page(compound, status: int = 200, **forms):
 
 
 @bp.post("/compounds/<code>/committee")
+@transaction(failure=lambda code: _page(get_compound_or_404(code), 400, committee_form=CommitteeForm()))
 def record_committee(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -63,16 +65,10 @@ def record_committee(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _page(compound, 400, committee_form=form)
-    try:
-        members = util.parse_member_lines(compound, form.members.data)
-        operations.record_committee(compound, members=members, elected_on=form.elected_on.data,
-                                    term_starts_on=form.term_starts_on.data, term_ends_on=form.term_ends_on.data,
-                                    filed_on=form.filed_on.data, actor=current_user)
-    except operations.CommitteeError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _page(compound, 400, committee_form=form)
-    db.session.commit()
+    members = util.parse_member_lines(compound, form.members.data)
+    operations.record_committee(compound, members=members, elected_on=form.elected_on.data,
+                                term_starts_on=form.term_starts_on.data, term_ends_on=form.term_ends_on.data,
+                                filed_on=form.filed_on.data, actor=current_user)
     flash(_("已登记本届业委会。"), "success")
     return redirect(url_for("committees.committee", code=compound.code))
 
@@ -85,6 +81,7 @@ def _current_or_404(compound):
 
 
 @bp.post("/compounds/<code>/committee/term")
+@transaction(failure=lambda code: _page(get_compound_or_404(code), 400, term_form=TermForm()))
 def update_term(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -93,19 +90,14 @@ def update_term(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _page(compound, 400, term_form=form)
-    try:
-        operations.update_committee(current, term_ends_on=form.term_ends_on.data, filed_on=form.filed_on.data,
-                                    actor=current_user)
-    except operations.CommitteeError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _page(compound, 400, term_form=form)
-    db.session.commit()
+    operations.update_committee(current, term_ends_on=form.term_ends_on.data, filed_on=form.filed_on.data,
+                                actor=current_user)
     flash(_("已保存。"), "success")
     return redirect(url_for("committees.committee", code=compound.code))
 
 
 @bp.post("/compounds/<code>/committee/members")
+@transaction(failure=lambda code: _page(get_compound_or_404(code), 400, member_form=MemberForm()))
 def add_member(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -114,24 +106,19 @@ def add_member(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _page(compound, 400, member_form=form)
-    try:
-        voter_id = None
-        if form.unit.data:
-            voter_id = util.voter_id_for_unit(compound, form.unit.data)
-            if voter_id is None:
-                raise operations.CommitteeError(_("名册中没有房屋 %(unit)s。", unit=form.unit.data))
-        operations.add_member(current, name=form.name.data, role=form.role.data, voter_id=voter_id,
-                              joined_on=form.joined_on.data, actor=current_user)
-    except operations.CommitteeError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _page(compound, 400, member_form=form)
-    db.session.commit()
+    voter_id = None
+    if form.unit.data:
+        voter_id = util.voter_id_for_unit(compound, form.unit.data)
+        if voter_id is None:
+            raise operations.CommitteeError(_("名册中没有房屋 %(unit)s。", unit=form.unit.data))
+    operations.add_member(current, name=form.name.data, role=form.role.data, voter_id=voter_id,
+                          joined_on=form.joined_on.data, actor=current_user)
     flash(_("已增加委员。"), "success")
     return redirect(url_for("committees.committee", code=compound.code))
 
 
 @bp.post("/compounds/<code>/committee/members/<int:member_id>")
+@transaction(back=lambda code, member_id: url_for("committees.committee", code=code))
 def update_member(code: str, member_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -143,12 +130,6 @@ def update_member(code: str, member_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("committees.committee", code=compound.code))
-    try:
-        operations.update_member(member, role=form.role.data, left_on=form.left_on.data, actor=current_user)
-    except operations.CommitteeError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return redirect(url_for("committees.committee", code=compound.code))
-    db.session.commit()
+    operations.update_member(member, role=form.role.data, left_on=form.left_on.data, actor=current_user)
     flash(_("已保存。"), "success")
     return redirect(url_for("committees.committee", code=compound.code))

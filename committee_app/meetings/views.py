@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from .. import clock
 from ..committees.util import compound_settings, current_committee
-from ..extensions import db
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
 from ..rules.model import SITUATIONS
+from ..web.transaction import attempt, transaction
 from ..web.views import flash_errors
 from . import checks, operations, util
 from .forms import (AgendaItemForm, AttendanceForm, CommentForm, DecisionForm, MeetingForm, MinutesForm, MotionForm,
@@ -31,11 +31,6 @@ def compound_panel(compound, user):
     proposals = util.proposals_of(compound)
     return {"compound": compound, "is_reader": readers, "meetings": meetings, "today": today,
             "open_proposals": sum(1 for p, _n in proposals if p.state == "open"), "proposals": len(proposals)}
-
-
-def _flash_refusal(error: Exception) -> None:
-    db.session.rollback()
-    flash(str(error), "danger")
 
 
 # --------------------------------------------------------------------------- meetings
@@ -83,6 +78,7 @@ def index(code: str):
 
 
 @bp.post("/compounds/<code>/meetings")
+@transaction
 def create_meeting(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -93,21 +89,19 @@ def create_meeting(code: str):
     meeting_request = None
     if form.request_id.data:
         meeting_request = next((r for r in util.requests_of(compound) if r.id == form.request_id.data), None)
-    try:
-        meeting = operations.create_meeting(
-            compound, title=form.title.data, meeting_on=form.meeting_on.data,
-            agenda_posted_on=form.agenda_posted_on.data, agenda=form.agenda.data.splitlines(),
-            location=form.location.data, urgent_reason=form.urgent_reason.data, request=meeting_request,
-            actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    meeting, refusal = attempt(lambda: operations.create_meeting(
+        compound, title=form.title.data, meeting_on=form.meeting_on.data,
+        agenda_posted_on=form.agenda_posted_on.data, agenda=form.agenda.data.splitlines(),
+        location=form.location.data, urgent_reason=form.urgent_reason.data, request=meeting_request,
+        actor=current_user))
+    if refusal:
         return _index(compound, 400, meeting_form=form)
-    db.session.commit()
     flash(_("会议已安排，议题已告知。") if not meeting.is_urgent else _("已安排紧急会议，紧急理由已记录。"), "success")
     return redirect(url_for("meetings.meeting", code=compound.code, meeting_id=meeting.id))
 
 
 @bp.post("/compounds/<code>/meetings/requests")
+@transaction
 def record_request(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -115,14 +109,11 @@ def record_request(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _index(compound, 400, request_form=form)
-    try:
-        meeting_request = operations.record_request(compound, requested_on=form.requested_on.data,
-                                                    subject=form.subject.data, member_ids=(form.member_ids.data or []),
-                                                    actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    meeting_request, refusal = attempt(lambda: operations.record_request(
+        compound, requested_on=form.requested_on.data, subject=form.subject.data,
+        member_ids=(form.member_ids.data or []), actor=current_user))
+    if refusal:
         return _index(compound, 400, request_form=form)
-    db.session.commit()
     flash(_("已登记委员提议，应于 %(d)s 前召开会议。", d=meeting_request.meeting_due_on), "success")
     return redirect(url_for("meetings.index", code=compound.code))
 
@@ -172,24 +163,23 @@ def _back(compound, meeting, anchor: str = ""):
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/agenda")
+@transaction
 def add_agenda_item(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     form = AgendaItemForm()
     if not form.validate_on_submit():
         flash_errors(form)
         return _meeting_page(compound, meeting, 400, agenda_form=form)
-    try:
-        operations.add_agenda_item(meeting, compound, title=form.title.data, urgent_reason=form.urgent_reason.data,
-                                   actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.add_agenda_item(
+        meeting, compound, title=form.title.data, urgent_reason=form.urgent_reason.data, actor=current_user))
+    if refusal:
         return _meeting_page(compound, util.load_meeting(compound, meeting_id), 400, agenda_form=form)
-    db.session.commit()
     flash(_("已增加议题。"), "success")
     return _back(compound, meeting)
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/attendance")
+@transaction
 def record_attendance(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     form = AttendanceForm()
@@ -197,17 +187,16 @@ def record_attendance(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(compound, meeting, "#attendance")
-    try:
-        operations.record_attendance(meeting, (form.member_ids.data or []), actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.record_attendance(
+        meeting, (form.member_ids.data or []), actor=current_user))
+    if refusal:
         return _back(compound, meeting, "#attendance")
-    db.session.commit()
     flash(_("出席情况已保存。"), "success")
     return _back(compound, meeting, "#attendance")
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/motions")
+@transaction
 def add_motion(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     form = MotionForm()
@@ -215,18 +204,16 @@ def add_motion(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(compound, meeting, "#motions")
-    try:
-        operations.add_motion(meeting, text=form.text.data, agenda_item_id=form.agenda_item_id.data or None,
-                              actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.add_motion(
+        meeting, text=form.text.data, agenda_item_id=form.agenda_item_id.data or None, actor=current_user))
+    if refusal:
         return _back(compound, meeting, "#motions")
-    db.session.commit()
     flash(_("已增加表决事项。"), "success")
     return _back(compound, meeting, "#motions")
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/motions/<int:motion_id>/votes")
+@transaction
 def record_votes(code: str, meeting_id: int, motion_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     motion = next((m for m in meeting.motions if m.id == motion_id), None)
@@ -244,27 +231,22 @@ def record_votes(code: str, meeting_id: int, motion_id: int):
             except ValueError:
                 flash(_("表决数据无效。"), "danger")
                 return _back(compound, meeting, "#motions")
-    try:
-        operations.record_votes(motion, meeting, votes, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.record_votes(motion, meeting, votes, actor=current_user))
+    if refusal:
         return _back(compound, meeting, "#motions")
-    db.session.commit()
     flash(_("表决结果已保存。"), "success")
     return _back(compound, meeting, "#motions")
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/decisions")
+@transaction
 def post_decisions(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
-        operations.post_decisions(meeting, compound, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.post_decisions(meeting, compound, actor=current_user))
+    if refusal:
         return _back(compound, meeting, "#decisions")
-    db.session.commit()
     flash(_("会议决定已在公示栏公告。"), "success")
     return _back(compound, meeting, "#decisions")
 
@@ -304,6 +286,7 @@ def minutes(code: str, meeting_id: int):
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/minutes")
+@transaction
 def save_minutes(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     form = MinutesForm()
@@ -311,18 +294,17 @@ def save_minutes(code: str, meeting_id: int):
         flash_errors(form)
         return _minutes_page(compound, meeting, 400, minutes_form=form)
     discussions = {item.id: request.form.get(f"item-{item.id}", "") for item in meeting.agenda_items}
-    try:
-        revision = operations.save_minutes(meeting, opening=form.opening.data, discussions=discussions,
-                                           other=form.other.data, reason=form.reason.data, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    revision, refusal = attempt(lambda: operations.save_minutes(
+        meeting, opening=form.opening.data, discussions=discussions, other=form.other.data, reason=form.reason.data,
+        actor=current_user))
+    if refusal:
         return _minutes_page(compound, util.load_meeting(compound, meeting_id), 400, minutes_form=form)
-    db.session.commit()
     flash(_("纪要已保存为第 %(n)s 版。", n=revision.number), "success")
     return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/minutes/sign")
+@transaction
 def sign_minutes(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     form = SignForm()
@@ -330,28 +312,23 @@ def sign_minutes(code: str, meeting_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
-    try:
-        added = operations.sign_minutes(meeting, (form.member_ids.data or []), signed_on=form.signed_on.data,
-                                        actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    added, refusal = attempt(lambda: operations.sign_minutes(
+        meeting, (form.member_ids.data or []), signed_on=form.signed_on.data, actor=current_user))
+    if refusal:
         return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
-    db.session.commit()
     flash(_("已登记 %(n)s 名委员签字。", n=added), "success")
     return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
 
 
 @bp.post("/compounds/<code>/meetings/<int:meeting_id>/minutes/lock")
+@transaction
 def lock_minutes(code: str, meeting_id: int):
     compound, meeting = _load(code, meeting_id, Ability.MANAGE)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
-        operations.lock_minutes(meeting, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.lock_minutes(meeting, actor=current_user))
+    if refusal:
         return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
-    db.session.commit()
     flash(_("纪要已锁定；此后只能以更正版本修改，并须说明理由。"), "success")
     return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
 
@@ -415,6 +392,7 @@ def proposals(code: str):
 
 
 @bp.post("/compounds/<code>/proposals")
+@transaction
 def submit_proposal(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.VOTE, compound)
@@ -422,13 +400,11 @@ def submit_proposal(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _proposals_page(compound, 400, form)
-    try:
-        proposal = operations.submit_proposal(compound, owner_voter(current_user, compound), title=form.title.data,
-                                              body=form.body.data, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    proposal, refusal = attempt(lambda: operations.submit_proposal(
+        compound, owner_voter(current_user, compound), title=form.title.data, body=form.body.data,
+        actor=current_user))
+    if refusal:
         return _proposals_page(compound, 400, form)
-    db.session.commit()
     flash(_("议题已提交，您已作为第一位联署业主。"), "success")
     return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal.id))
 
@@ -456,6 +432,7 @@ def proposal(code: str, proposal_id: int):
 
 
 @bp.post("/compounds/<code>/proposals/<int:proposal_id>/support")
+@transaction
 def support_proposal(code: str, proposal_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.VOTE, compound)
@@ -464,17 +441,16 @@ def support_proposal(code: str, proposal_id: int):
         abort(404)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
-        operations.support_proposal(proposal, owner_voter(current_user, compound), actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.support_proposal(
+        proposal, owner_voter(current_user, compound), actor=current_user))
+    if refusal:
         return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal_id))
-    db.session.commit()
     flash(_("已联署支持该议题。"), "success")
     return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal_id))
 
 
 @bp.post("/compounds/<code>/proposals/<int:proposal_id>/comments")
+@transaction
 def comment(code: str, proposal_id: int):
     compound = get_compound_or_404(code)
     is_committee = can(current_user, Ability.MANAGE, compound)
@@ -487,16 +463,15 @@ def comment(code: str, proposal_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _proposal_page(compound, proposal, 400, comment_form=form)
-    try:
-        operations.comment_on(proposal, body=form.body.data, actor=current_user, is_committee=is_committee)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.comment_on(
+        proposal, body=form.body.data, actor=current_user, is_committee=is_committee))
+    if refusal:
         return _proposal_page(compound, proposal, 400, comment_form=form)
-    db.session.commit()
     return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal_id) + "#discussion")
 
 
 @bp.post("/compounds/<code>/proposals/<int:proposal_id>/decision")
+@transaction
 def decide_proposal(code: str, proposal_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -507,12 +482,10 @@ def decide_proposal(code: str, proposal_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return _proposal_page(compound, proposal, 400, decision_form=form)
-    try:
-        operations.decide_proposal(proposal, compound, decision=form.decision.data, actor=current_user)
-    except operations.MeetingError as error:
-        _flash_refusal(error)
+    _result, refusal = attempt(lambda: operations.decide_proposal(
+        proposal, compound, decision=form.decision.data, actor=current_user))
+    if refusal:
         return _proposal_page(compound, util.load_proposal(compound, proposal_id), 400, decision_form=form)
-    db.session.commit()
     flash(_("答复已记录并在公示栏公告。"), "success")
     return redirect(url_for("meetings.proposal", code=compound.code, proposal_id=proposal_id))
 

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, \
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, \
     StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..web.forms import DateField
 
 CHANNEL_CHOICES = [
     ("self", _l("本人自荐（纸质自荐表）")),

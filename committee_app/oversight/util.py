@@ -16,6 +16,8 @@ from ..extensions import db
 from ..policy import Ability, compounds_where
 from ..registry.models import Community, Compound
 from ..rules import reelection_status
+from ..web.rows import Unavailable, isolated
+from ..web.spreadsheet import safe_cells
 from .checks import Check, CheckSet, get_checks
 from .facts import gather
 from .model import SEVERITIES, CompoundFacts, Outcome
@@ -38,12 +40,19 @@ class Result:
         return self.check.severity
 
     def text(self, language: str = "zh") -> str:
+        if self.outcome.message == UNAVAILABLE:
+            reason = self.outcome.values.get("reason", "")
+            return f"Cannot be computed: {reason}" if language == "en" else f"无法计算：{reason}"
         return self.check.text(self.outcome.message, self.outcome.values, language)
 
     def evidence(self, checks: CheckSet, language: str = "zh") -> list[tuple[str, str]]:
         values = self.outcome.values
         return [(checks.label(key, language), "—" if values.get(key) is None else str(values[key]))
                 for key in self.outcome.evidence]
+
+
+#: the message of an outcome whose check raised (an impossible date, …): shown as "无法计算" with the reason
+UNAVAILABLE = "__unavailable__"
 
 
 def evaluate(facts: CompoundFacts, checks: CheckSet | None = None) -> list[Result]:
@@ -53,7 +62,12 @@ def evaluate(facts: CompoundFacts, checks: CheckSet | None = None) -> list[Resul
     for check in checks.checks:
         if not check.applies_to(facts):
             continue
-        for outcome in check.checker(facts, check.params):
+        outcomes = isolated(lambda: list(check.checker(facts, check.params)),
+                            what=f"check {check.key} of compound {facts.code}")
+        if isinstance(outcomes, Unavailable):
+            outcomes = [Outcome(ok=False, message=UNAVAILABLE, values={"reason": outcomes.reason},
+                                evidence=("reason",))]
+        for outcome in outcomes:
             results.append(Result(check, outcome))
     return results
 
@@ -134,6 +148,7 @@ class BoardRow:
     signoffs_waiting: int = 0
     findings: dict = field(default_factory=lambda: {s: 0 for s in SEVERITIES})
     finding_titles: list = field(default_factory=list)
+    error: Unavailable | None = None  # set when the row could not be computed ("无法计算")
 
     @property
     def finding_count(self) -> int:
@@ -147,6 +162,24 @@ class BoardRow:
 
 TERM_LABELS = {"not_yet": "任期内", "upcoming": "即将启动换届", "due": "应当启动换届", "overdue": "任期已届满"}
 SORTS = ("name", "community", "term", "deadline", "findings", "overdue")
+
+
+def _fill_row(row: BoardRow, compound_facts, checks, today: date) -> BoardRow:
+    current = next((c for c in compound_facts.committees or () if c.is_current), None)
+    if current is not None:
+        row.term_ends_on = current.term_ends_on
+        row.term_status = reelection_status(current.term_ends_on, today,
+                                            int(compound_facts.settings.get("reelection_lead_months", 3)))
+    active = next((p for p in compound_facts.procedures or () if p.status == "active"), None)
+    if active is not None:
+        o = overview_of(active, compound_facts.settings, today)
+        row.procedure_id, row.procedure_title = o.procedure_id, o.title
+        row.current_step, row.next_due_on = o.current_step_title, o.next_due_on
+        row.overdue_steps, row.signoffs_waiting = o.overdue_steps, o.signoffs_waiting
+    for result in findings_of(evaluate(compound_facts, checks)):
+        row.findings[result.severity] += 1
+        row.finding_titles.append((result.check.key, result.check.title_zh))
+    return row
 
 
 def board_rows(user, *, community_id: int | None = None, only_findings: bool = False, only_overdue: bool = False,
@@ -164,21 +197,11 @@ def board_rows(user, *, community_id: int | None = None, only_findings: bool = F
     for compound in compounds:
         row = BoardRow(compound.id, compound.code, compound.name, compound.community_id,
                        compound.community_name or "")
-        compound_facts = facts[compound.id]
-        current = next((c for c in compound_facts.committees or () if c.is_current), None)
-        if current is not None:
-            row.term_ends_on = current.term_ends_on
-            row.term_status = reelection_status(current.term_ends_on, today,
-                                                int(compound_facts.settings.get("reelection_lead_months", 3)))
-        active = next((p for p in compound_facts.procedures or () if p.status == "active"), None)
-        if active is not None:
-            o = overview_of(active, compound_facts.settings, today)
-            row.procedure_id, row.procedure_title = o.procedure_id, o.title
-            row.current_step, row.next_due_on = o.current_step_title, o.next_due_on
-            row.overdue_steps, row.signoffs_waiting = o.overdue_steps, o.signoffs_waiting
-        for result in findings_of(evaluate(compound_facts, checks)):
-            row.findings[result.severity] += 1
-            row.finding_titles.append((result.check.key, result.check.title_zh))
+        computed = isolated(lambda: _fill_row(row, facts[compound.id], checks, today),
+                            what=f"oversight board row of compound {compound.code}")
+        if isinstance(computed, Unavailable):
+            row = BoardRow(compound.id, compound.code, compound.name, compound.community_id,
+                           compound.community_name or "", error=computed)
         rows.append(row)
     if community_id is not None:
         rows = [r for r in rows if r.community_id == community_id]
@@ -218,13 +241,14 @@ def board_csv(rows: list[BoardRow]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for r in rows:
-        writer.writerow([
+        writer.writerow(safe_cells([
             r.code, r.name, r.community, r.term_ends_on.isoformat() if r.term_ends_on else "",
-            TERM_LABELS.get(r.term_status, "") if r.term_status else "无业委会", r.procedure_title or "",
+            TERM_LABELS.get(r.term_status, "") if r.term_status else ("" if r.error else "无业委会"),
+            f"无法计算：{r.error.reason}" if r.error else (r.procedure_title or ""),
             r.current_step or "", r.next_due_on.isoformat() if r.next_due_on else "", r.overdue_steps,
             r.signoffs_waiting, r.findings["high"], r.findings["medium"], r.findings["low"],
             "；".join(title for _key, title in r.finding_titles),
-        ])
+        ]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..extensions import db
 from ..rules import DeadlineRule, RuleSet, StepRule, Violation, check_date, due_date, get_rule_set
+from ..web.rows import Unavailable, isolated
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
 #: anchors the organiser chooses (moving them moves the step); violations of a "before"
@@ -102,6 +103,7 @@ class StepView:
     is_overdue: bool
     late_note: str | None  # set when the step was done after a time limit (recorded, not refused)
     prerequisites_missing: tuple[str, ...]  # titles of unsettled prerequisite steps
+    due_error: Unavailable | None = None  # the due date could not be computed ("无法计算" and why)
 
 
 def timeline(procedure: Procedure, settings: dict, today: date | None = None) -> list[StepView]:
@@ -115,17 +117,24 @@ def timeline(procedure: Procedure, settings: dict, today: date | None = None) ->
         if rule is None:
             views.append(StepView(step, None, None, False, None, ()))
             continue
-        due_on = step_due_on(rule, anchors, settings)
+        due_on = isolated(lambda: step_due_on(rule, anchors, settings),
+                          what=f"due date of step {step.key} of procedure {procedure.id}")
+        due_error = due_on if isinstance(due_on, Unavailable) else None
+        due_on = None if due_error else due_on
         late_note = None
-        if step.done_on is not None and rule.deadline is not None and step.state not in OPEN_STATES:
-            violation = check_date(rule.deadline, step.done_on, anchors, settings)
-            if violation is not None:
+        if step.done_on is not None and rule.deadline is not None and step.state not in OPEN_STATES and not due_error:
+            violation = isolated(lambda: check_date(rule.deadline, step.done_on, anchors, settings),
+                                 what=f"deadline check of step {step.key} of procedure {procedure.id}")
+            if isinstance(violation, Unavailable):
+                due_error = violation
+            elif violation is not None:
                 late_note = violation_text(violation, deadline_citations(rule))
         missing = tuple(
             rules[key].title_zh for key in rule.prerequisites
             if key in by_key and key in rules and not by_key[key].is_settled
         )
-        views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing))
+        views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing,
+                              due_error))
     return views
 
 
@@ -151,6 +160,7 @@ class ProcedureOverview:
     overdue_steps: int  # open steps whose due date has passed
     is_overdue: bool
     signoffs_waiting: int  # steps completed and waiting for the street office's sign-off
+    error: Unavailable | None = None  # a due date that could not be computed ("无法计算" and why)
 
 
 def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
@@ -189,6 +199,7 @@ def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
         next_due = None
         overdue = 0
         waiting = 0
+        error = None
         for step in steps_by_procedure.get(procedure.id, []):
             rule = rules.get(step.key)
             if rule is None:
@@ -198,7 +209,11 @@ def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
             if step.state == SUBMITTED:
                 waiting += 1
             if step.state in OPEN_STATES:
-                due_on = step_due_on(rule, anchors, settings)
+                due_on = isolated(lambda: step_due_on(rule, anchors, settings),
+                                  what=f"due date of step {step.key} of procedure {procedure.id}")
+                if isinstance(due_on, Unavailable):
+                    error = error or due_on
+                    continue
                 if step_is_overdue(step, rule, due_on, today):
                     overdue += 1
                 elif due_on is not None and due_on >= today and rule.deadline.kind != "after":
@@ -208,6 +223,7 @@ def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
             current_step_key=current.key if current else None,
             current_step_title=current.title_zh if current else None,
             next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting,
+            error=error,
         )
     return result
 

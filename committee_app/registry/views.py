@@ -11,6 +11,7 @@ from ..features import hooks
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
 from ..privacy import audit_personal_data
+from ..web.rows import Unavailable, isolated
 from . import operations, util
 from .forms import CommunityForm, CompoundForm, RollImportForm, StreetForm
 from .models import Community, Compound, Street
@@ -35,8 +36,11 @@ def compound(code: str):
         authorize(Ability.READ, compound)
     panels = []
     for panel in hooks().compound_panels:
-        context = panel.context(compound, current_user)
-        if context is not None:
+        context = isolated(lambda: panel.context(compound, current_user),
+                           what=f"panel {panel.template} of compound {compound.code}")
+        if isinstance(context, Unavailable):
+            panels.append(("web/_unavailable_panel.html", {"error": context}))
+        elif context is not None:
             panels.append((panel.template, context))
     summary = operations.roll_summary(compound) if can(current_user, Ability.READ, compound) else None
     return render_template("registry/compound.html", compound=compound, summary=summary, panels=panels,

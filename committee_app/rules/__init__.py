@@ -4,6 +4,7 @@ No Flask and no database here. The app reads rule sets through :func:`get_rule_s
 """
 
 from .deadlines import (
+    DateOutOfRange,
     Violation,
     add_months,
     check_date,
@@ -34,6 +35,7 @@ from .thresholds import (
 )
 
 __all__ = [
+    "DateOutOfRange",
     "CandidateCondition",
     "ChecklistItem",
     "DeadlineRule",

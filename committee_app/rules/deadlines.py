@@ -31,8 +31,18 @@ class Violation:
     step_on: date
 
 
+class DateOutOfRange(ValueError):
+    """A deadline that falls outside the calendar (an anchor date such as 9999-12-20 or 0001-01-01)."""
+
+    def __init__(self, day: date, amount: int, unit: str):
+        super().__init__(f"日期 {day.isoformat()} 推算 {amount} {'个月' if unit == 'months' else '天'} 后超出可计算范围"
+                         f"（{day.isoformat()} ± {amount} {unit} is outside the calendar）")
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` moved by ``months`` calendar months (negative goes back), clamped to month end."""
+    if not date.min.year <= (day.year * 12 + (day.month - 1) + months) // 12 <= date.max.year:
+        raise DateOutOfRange(day, months, "months")
     month_index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(month_index, 12)
     month += 1
@@ -43,7 +53,10 @@ def add_months(day: date, months: int) -> date:
 def _shift(anchor: date, amount: int, unit: str, sign: int) -> date:
     if unit == "months":
         return add_months(anchor, sign * amount)
-    return anchor + timedelta(days=sign * amount)
+    try:
+        return anchor + timedelta(days=sign * amount)
+    except OverflowError:
+        raise DateOutOfRange(anchor, sign * amount, "days") from None
 
 
 def due_date(rule: DeadlineRule, anchors: Mapping[str, date | None], settings: Mapping[str, object]) -> date | None:

@@ -15,6 +15,7 @@ from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
 from ..registry.models import Compound
 from ..storage import operations as storage
+from ..web.transaction import database_problem
 from . import integration, operations, util
 from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
 from .models import STATE_LABELS, Ballot, Candidate, Vote
@@ -118,10 +119,15 @@ def detail(code: str, vote_id: int):
 
 @bp.errorhandler(OperationalError)
 @bp.errorhandler(IntegrityError)
-def busy(_error):
+def busy(error):
     """A write that lost a race with the ballots being cast (SQLite has one writer; the audit
-    chain's unique seq refuses a fork): nothing was saved, say so instead of a 500."""
+    chain's unique seq refuses a fork): nothing was saved, say so instead of a 500. A database
+    that is read-only or full is named as such (web.transaction.database_problem)."""
     db.session.rollback()
+    problem = database_problem(error) if isinstance(error, OperationalError) else None
+    if problem is not None and problem.kind in ("read_only", "full"):
+        return render_template("web/error.html", status=problem.status, title=_("未保存"),
+                               message=problem.message), problem.status
     return render_template("web/error.html", status=503, title=_("请稍后再试"),
                            message=_("数据库正忙（大量选票正在提交），刚才的操作没有保存，请稍后再试。")), 503
 

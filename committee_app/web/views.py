@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from .. import clock
 from ..accounts.models import Role
@@ -12,6 +13,9 @@ from ..extensions import db
 from ..features import hooks
 from ..policy import Ability, can, scope_of
 from ..registry.models import Compound
+from .models import HealthCheck
+from .safe_redirect import safe_next
+from .transaction import InputRefused, database_problem, known_error
 
 bp = Blueprint("web", __name__)
 
@@ -46,15 +50,25 @@ def set_language():
     code = request.form.get("locale", "")
     if code in current_app.config["LANGUAGES"]:
         session["locale"] = code
-    target = request.form.get("next") or url_for("web.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("web.index")))
 
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    """Reads and writes the database: 200 when both work, else 503 saying what is wrong."""
+    try:
+        check = db.session.get(HealthCheck, 1)
+        if check is None:
+            db.session.add(HealthCheck(id=1, checked_at=clock.utcnow()))
+        else:
+            check.checked_at = clock.utcnow()
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        problem = database_problem(error)
+        current_app.logger.error("health check failed: %s", error)
+        return {"status": "error", "database": problem.kind, "message": problem.message}, 503
+    return {"status": "ok", "database": "writable"}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -80,6 +94,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         return error_page(413, _("文件过大"), _("上传的文件超过了允许的大小。"))
+
+    @app.errorhandler(InputRefused)
+    def input_refused(error):
+        db.session.rollback()
+        return error_page(400, _("请求无效"), str(error))
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error):
+        db.session.rollback()
+        message, status = known_error(error)
+        app.logger.error("database error: %s", error)
+        return error_page(status, _("未保存"), message)
 
     @app.errorhandler(500)
     def server_error(error):

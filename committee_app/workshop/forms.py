@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     Form,
     SelectField,
     SelectMultipleField,
@@ -14,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..web.forms import DateField
 
 
 class MultiCheckboxField(SelectMultipleField):

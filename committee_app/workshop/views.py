@@ -13,6 +13,7 @@ from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
 from ..registry.models import Compound
 from ..storage import operations as storage
+from ..web.safe_redirect import safe_next
 from . import operations, util
 from .forms import (
     AttendanceForm,
@@ -73,10 +74,7 @@ def _event_or_404(event_id: int) -> WorkshopEvent:
 
 
 def _back(default: str) -> Response:
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = default
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), default))
 
 
 def _read_upload(form_file) -> tuple[bytes, str] | None:
