@@ -165,6 +165,9 @@ def count_view(vote: Vote, compound: Compound, result: dict | None = None) -> di
         "non_voter_clause": bool(settings.get("non_voter_clause", False)),
         "channels": {CHANNEL_LABELS[k]: v for k, v in ballot_counts(vote).items()},
         "basis": result["basis"],
+        "matter_reason": (result.get("matter_basis") or {}).get("reason", ""),
+        "close_reason": vote.close_reason or "",
+        "reopen_reason": vote.reopen_reason or "",
     }
 
 

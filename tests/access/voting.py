@@ -16,7 +16,8 @@ def _vote(world, title="访问测试选举", state="open"):
     vote = db.session.scalar(db.select(Vote).where(Vote.compound_id == world.a, Vote.title == title))
     if vote is None:
         compound = db.session.get(Compound, world.a)
-        vote = operations.create_election(compound, title=title, seats=2, candidates=["甲", "乙", "丙"])
+        vote = operations.create_election(compound, title=title, seats=2, candidates=["甲", "乙", "丙"],
+                                              is_by_election=True)
         if state != "draft":
             operations.open_vote(vote, compound, enforce_gate=False)
         if state in ("closed", "counted"):
