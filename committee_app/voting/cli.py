@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..registry.models import Compound
-from . import operations
+from . import law, operations
 from .models import SUBJECTS, Vote
 from .tally import tally
 
@@ -100,6 +100,27 @@ def create(code: str, title: str, seats: int | None, by_election: bool, candidat
 
 def _compound(vote: Vote) -> Compound:
     return db.session.get(Compound, vote.compound_id)
+
+
+@election_cli.command("notice")
+@click.argument("vote_id", type=int)
+@click.option("--posted-on", default=None,
+              help="The day the paper notice went up (YYYY-MM-DD, not in the future; default today).")
+def notice_command(vote_id: int, posted_on: str | None) -> None:
+    """Post the general meeting notice of a vote outside a procedure (PMR art 14: 15 days before)."""
+    vote = _vote(vote_id)
+    try:
+        day = date.fromisoformat(posted_on) if posted_on else None
+    except ValueError:
+        raise click.ClickException(f"--posted-on: not a date: {posted_on!r}") from None
+    try:
+        notice = operations.post_meeting_notice(vote, _compound(vote), posted_on=day, actor="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"meeting notice {notice.id} posted on {notice.posted_on}; the vote may open from "
+               f"{law.earliest_vote_on(notice.posted_on, operations.compound_settings(_compound(vote)))}")
 
 
 @election_cli.command("open")

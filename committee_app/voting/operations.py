@@ -53,6 +53,10 @@ def _check_times(opens_at: datetime | None, closes_at: datetime | None) -> None:
         raise VotingError(_("截止时间必须晚于开始时间。"))
 
 
+def compound_settings(compound: Compound) -> dict:
+    return _settings(compound)[1]
+
+
 def _settings(compound: Compound) -> tuple:
     rule_set = get_rule_set(compound.rule_set)
     return rule_set, rule_set.effective_settings(compound.setting_overrides or {})
@@ -96,6 +100,42 @@ def check_notice_period(compound: Compound, first_on: date, *, opening: bool) ->
         raise VotingError(_("会议通知于 %(posted)s 张贴，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
                             "依据：PMR art 14）；%(first)s 落在通知期内。", posted=posted_on.isoformat(),
                             earliest=earliest.isoformat(), days=days, first=first_on.isoformat()))
+
+
+def post_meeting_notice(vote: Vote, compound: Compound, *, posted_on: date | None = None, actor=None):
+    """Post the general meeting notice for a vote held outside a procedure (PMR art 14) on the
+    compound's board. ``posted_on`` records a paper notice that went up earlier (never a future
+    day; the entry's own time is kept beside it and audited). In a procedure the notice is the
+    procedure's meeting notice step."""
+    from ..notices.operations import NoticeError, post_notice
+
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，会议通知应在投票开始前张贴。"))
+    if integration.in_procedure(compound):
+        raise VotingError(_("本小区正在进行成立或换届程序：会议通知请在程序的“会议通知”步骤中发出。"))
+    today = clock.today()
+    posted_on = posted_on or today
+    if posted_on > today:
+        raise VotingError(_("张贴日期不能晚于今天。"))
+    _rule_set, settings = _settings(compound)
+    earliest = law.earliest_vote_on(posted_on, settings)
+    when = []
+    if vote.meeting_on:
+        when.append(_("会议日期：%(on)s", on=vote.meeting_on.isoformat()))
+    if vote.opens_at:
+        when.append(_("投票时间：%(opens)s 至 %(closes)s", opens=clock.to_local(vote.opens_at).strftime("%Y-%m-%d %H:%M"),
+                      closes=clock.to_local(vote.closes_at).strftime("%Y-%m-%d %H:%M") if vote.closes_at else "—"))
+    body = _("定于 %(earliest)s 或之后召开业主大会会议，表决：%(title)s。%(when)s",
+             earliest=earliest.isoformat(), title=vote.title, when="；".join(when))
+    try:
+        notice = post_notice(compound, kind="meeting_notice", title=_("关于召开业主大会会议的通知（%(title)s）", title=vote.title),
+                             posted_on=posted_on, body=body, citations=["PMR art 14"], source=("vote", vote.id),
+                             posted_by=actor if hasattr(actor, "id") else None)
+    except NoticeError as error:
+        raise VotingError(str(error)) from None
+    record("vote.meeting_notice", vote, compound_id=vote.compound_id, actor=actor,
+           after={"notice": notice.id, "posted_on": posted_on, "entered_on": today, "earliest_vote_on": earliest})
+    return notice
 
 
 def create_election(compound: Compound, *, title: str, seats: int, candidates: list[str] | None = None,

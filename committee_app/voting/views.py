@@ -111,7 +111,8 @@ def detail(code: str, vote_id: int):
         nominations_ready=(vote.kind == "election" and vote.state == "draft"
                            and integration.finalised_candidates(compound) is not None),
         can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound),
-        matter_reason=_matter_reason(compound, vote))
+        matter_reason=_matter_reason(compound, vote), in_procedure=integration.in_procedure(compound),
+        notice_posted_on=integration.meeting_notice_posted_on(compound))
 
 
 def _matter_reason(compound, vote) -> str | None:
@@ -196,6 +197,14 @@ def set_times(code: str, vote_id: int):
     return _apply(compound, vote, lambda: operations.set_times(
         vote, opens_at=_local_to_utc(form.opens_at.data), closes_at=_local_to_utc(form.closes_at.data),
         actor=current_user), _("投票时间已保存。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/meeting-notice")
+def meeting_notice(code: str, vote_id: int):
+    """Post today's general meeting notice for a vote outside a procedure (PMR art 14)."""
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _apply(compound, vote, lambda: operations.post_meeting_notice(vote, compound, actor=current_user),
+                  _("会议通知已张贴到公告栏。"))
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, reopen, count):action>")
