@@ -119,16 +119,16 @@ def post_meeting_notice(vote: Vote, compound: Compound, *, posted_on: date | Non
         raise VotingError(_("张贴日期不能晚于今天。"))
     _rule_set, settings = _settings(compound)
     earliest = law.earliest_vote_on(posted_on, settings)
+    # the notice is a public document kept as posted, in Chinese whatever the page's language
     when = []
     if vote.meeting_on:
-        when.append(_("会议日期：%(on)s", on=vote.meeting_on.isoformat()))
+        when.append(f"会议日期：{vote.meeting_on.isoformat()}")
     if vote.opens_at:
-        when.append(_("投票时间：%(opens)s 至 %(closes)s", opens=clock.to_local(vote.opens_at).strftime("%Y-%m-%d %H:%M"),
-                      closes=clock.to_local(vote.closes_at).strftime("%Y-%m-%d %H:%M") if vote.closes_at else "—"))
-    body = _("定于 %(earliest)s 或之后召开业主大会会议，表决：%(title)s。%(when)s",
-             earliest=earliest.isoformat(), title=vote.title, when="；".join(when))
+        closes = clock.to_local(vote.closes_at).strftime("%Y-%m-%d %H:%M") if vote.closes_at else "—"
+        when.append(f"投票时间：{clock.to_local(vote.opens_at).strftime('%Y-%m-%d %H:%M')} 至 {closes}")
+    body = f"定于 {earliest.isoformat()} 或之后召开业主大会会议，表决：{vote.title}。" + "；".join(when)
     try:
-        notice = post_notice(compound, kind="meeting_notice", title=_("关于召开业主大会会议的通知（%(title)s）", title=vote.title),
+        notice = post_notice(compound, kind="meeting_notice", title=f"关于召开业主大会会议的通知（{vote.title}）",
                              posted_on=posted_on, body=body, citations=["PMR art 14"], source=("vote", vote.id),
                              posted_by=actor if hasattr(actor, "id") else None)
     except NoticeError as error:
