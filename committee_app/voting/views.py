@@ -367,6 +367,9 @@ def count(code: str, vote_id: int):
     if can(current_user, Ability.MANAGE, compound):
         proxies = db.session.scalars(db.select(Ballot).where(Ballot.vote_id == vote.id, Ballot.channel == "proxy")
                                      .order_by(Ballot.id)).all()
+    if util.results_hidden(vote):  # while owners vote: turnout against the quorum only, for every role
+        return render_template("voting/turnout.html", compound=compound, vote=vote,
+                               turnout=util.turnout_view(vote, compound), state_labels=STATE_LABELS)
     return render_template("voting/count.html", compound=compound, vote=vote, view=util.count_view(vote, compound),
                            state_labels=STATE_LABELS, can_manage=can(current_user, Ability.MANAGE, compound),
                            can_install=integration.can_install_committee(), proxies=proxies)
@@ -375,6 +378,9 @@ def count(code: str, vote_id: int):
 @bp.get("/compounds/<code>/votes/<int:vote_id>/count-record.pdf")
 def count_record(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.READ)
+    if util.results_hidden(vote):
+        return render_template("web/error.html", status=409, title=_("投票尚未截止"),
+                               message=_("计票记录在投票截止后才能打印；投票期间只公布投票进度。")), 409
     pdf = render_pdf("count_record.html", **util.count_record_context(vote, compound))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=count-record-{vote.id}.pdf"})

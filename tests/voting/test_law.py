@@ -350,6 +350,10 @@ def test_the_count_record_says_why_the_threshold_applies(app, client, world, mot
     from tests.conftest import login
 
     vote_id = motion(matter="special")
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        operations.close_vote(vote, db.session.get(Compound, vote.compound_id))
+        db.session.commit()
     login(client, "organiser")
     pdf = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
     assert pdf.status_code == 200, pdf.status_code
@@ -432,3 +436,31 @@ def test_each_voting_setting_is_overridable_per_compound_and_cites_its_basis(key
     setting = get_rule_set("national").setting(key)
     assert overridable(setting)
     assert setting.citations or setting.unconfirmed
+
+
+# --------------------------------------------------------------------------- 5. results hidden until the close
+
+
+@pytest.mark.parametrize("role", ["organiser", "officer", "mentor", "admin"])
+def test_while_owners_vote_every_role_sees_turnout_only(app, client, world, election, role):
+    from tests.conftest import login
+
+    vote_id = election(seats=1, candidates=("甲", "乙"))
+    with app.app_context():
+        cast(vote_id, "张三", candidates=["甲"])  # 1 of 5 heads, 180.50 of 607.75 m²
+        cast(vote_id, "赵喆", candidates=["乙"])
+        db.session.commit()
+    login(client, role)
+    page = client.get(f"/compounds/A/votes/{vote_id}/count").get_data(as_text=True)
+    assert 'id="results-hidden"' in page and 'id="turnout-chart"' in page
+    assert "2 / 5" in page and "275.75 / 607.75" in page and "40.00%" in page
+    assert "还差 2 人" in page and "129.42" in page  # 2/3 of 5 heads = 3.33 → 2 more; 405.17 − 275.75 m²
+    assert 'id="items"' not in page and "达到同意比例" not in page
+    record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
+    assert record.status_code == 409 and "投票截止后才能打印" in record.get_data(as_text=True)
+    with app.app_context():
+        operations.close_vote(db.session.get(Vote, vote_id), compound_a(world))
+        db.session.commit()
+    page = client.get(f"/compounds/A/votes/{vote_id}/count").get_data(as_text=True)
+    assert 'id="items"' in page and 'id="results-hidden"' not in page
+    assert client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf").status_code == 200
