@@ -173,12 +173,11 @@ def vote_summary(vote: Vote) -> dict:
     compound = _compound(vote)
     summary = {"election": vote.id, "compound": compound.code, "kind": vote.kind, "title": vote.title,
                "state": vote.state, "subject": vote.subject, "matter": vote.matter}
-    if vote.kind == "motion":
-        try:
-            summary["matter_basis"] = operations.motion_matter(compound, vote.subject).as_json()
-        except operations.VotingError:
-            pass
-    else:
+    try:
+        summary["matter_basis"] = operations.motion_matter(compound, vote.subject).as_json()
+    except operations.VotingError:
+        pass
+    if vote.kind == "election":
         summary.update(seats=vote.seats, by_election=vote.is_by_election,
                        candidates=[c.name for c in vote.candidates])
     summary.update({

@@ -59,6 +59,7 @@ def test_the_whole_pipeline_runs_from_the_command_line(app, runner, tmp_path):
     run(runner, "election", "open", vote_id, "--at", "2026-11-17T08:00")
     shown = json.loads(run(runner, "election", "show", vote_id, "--json"))
     assert shown["state"] == "open" and shown["subject"] == "committee" and shown["matter"] == "ordinary"
+    assert shown["matter_basis"]["item"] == 3 and shown["seats"] == 5
     assert shown["opens_at"].startswith("2026-11-17T08:00") and shown["closes_at"].startswith("2026-11-20T18:00")
     assert "此前不能录入纸质选票" in refused(runner, "ballots", "import", vote_id, str(ballots), "--counter", "1")
 
