@@ -23,6 +23,7 @@ CHECKERS = (
     "first_meeting_within_days", "notice_publicity_length", "committee_decisions_posted", "member_request_met",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
     "committee_meeting_notice", "setting_enabled", "acting_after_term",
+    "vote_closed_early", "vote_reopened", "vote_outside_procedure",
 )
 
 
@@ -186,6 +187,9 @@ def matter_threshold(facts: CompoundFacts, params) -> list[Outcome]:
     """The matter type (ordinary > 1/2, special ≥ 3/4) fits the subject, and a motion declared
     passed meets the right threshold on both counts (recomputed)."""
     special = set(params.get("special_subjects") or ())
+    # the compound's rules of procedure may make an ordinary subject special (setting stricter_subjects)
+    raw = str((facts.settings or {}).get("stricter_subjects") or "")
+    special |= {part.strip() for part in raw.replace("，", ",").replace("、", ",").split(",") if part.strip()}
     outcomes = []
     for vote in facts.votes or ():
         if vote.state == "draft":
@@ -210,6 +214,49 @@ def matter_threshold(facts: CompoundFacts, params) -> list[Outcome]:
                                             ("subject", "required_matter", "participation", "approving"), None, subject))
                     continue
         outcomes.append(Outcome(True, "ok", values, ("subject", "matter"), None, subject))
+    return outcomes
+
+
+# --------------------------------------------------------------------------- departures an organiser may make
+
+
+def vote_closed_early(facts: CompoundFacts, params) -> list[Outcome]:
+    """A vote closed before its announced end: lawful only with a reason, always shown to the
+    street office with the announced end, the actual close and the reason."""
+    outcomes = []
+    for vote in facts.votes or ():
+        if not vote.is_closed_early:
+            continue
+        values = {"title": vote.title, "closes_at": vote.closes_at, "closed_at": vote.closed_at,
+                  "reason": vote.close_reason}
+        outcomes.append(Outcome(False, "early" if vote.close_reason else "early_no_reason", values,
+                                ("closes_at", "closed_at", "reason"), None, f"vote:{vote.id}"))
+    return outcomes
+
+
+def vote_reopened(facts: CompoundFacts, params) -> list[Outcome]:
+    """A vote reopened after it was closed, with the organiser's reason."""
+    outcomes = []
+    for vote in facts.votes or ():
+        if not vote.reopened_at:
+            continue
+        values = {"title": vote.title, "reopened_at": vote.reopened_at, "reason": vote.reopen_reason,
+                  "closes_at": vote.closes_at}
+        outcomes.append(Outcome(False, "reopened", values, ("reopened_at", "reason", "closes_at"), None,
+                                f"vote:{vote.id}"))
+    return outcomes
+
+
+def vote_outside_procedure(facts: CompoundFacts, params) -> list[Outcome]:
+    """A general meeting vote opened while the compound had no formation or re-election procedure:
+    lawful (an extraordinary meeting), but its notice and roll are not followed step by step, so the
+    street office sees it with its subject and when it opened."""
+    outcomes = []
+    for vote in facts.votes or ():
+        if vote.opened_in_procedure is not False:
+            continue
+        values = {"title": vote.title, "subject": vote.subject_label or vote.subject, "opened_on": vote.opened_on}
+        outcomes.append(Outcome(False, "outside", values, ("subject", "opened_on"), None, f"vote:{vote.id}"))
     return outcomes
 
 

@@ -146,6 +146,10 @@ def _notices(ids: list[int]) -> dict[int, list[NoticeFact]]:
     return result
 
 
+def _local_minute(moment) -> str | None:
+    return clock.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else None
+
+
 def _votes(ids: list[int]) -> dict[int, list[VoteFact]] | None:
     try:
         from ..voting.models import SUBJECTS, Vote  # type: ignore[import-not-found]
@@ -158,13 +162,17 @@ def _votes(ids: list[int]) -> dict[int, list[VoteFact]] | None:
     result: dict[int, list[VoteFact]] = defaultdict(list)
     for vote in db.session.execute(
             select(Vote.id, Vote.compound_id, Vote.title, Vote.kind, Vote.subject, Vote.matter, Vote.state,
-                   Vote.opened_at, Vote.result, Vote.committee_installed_at)
+                   Vote.opened_at, Vote.result, Vote.committee_installed_at, Vote.closes_at, Vote.closed_at,
+                   Vote.close_reason, Vote.reopened_at, Vote.reopen_reason, Vote.opened_in_procedure)
             .where(Vote.compound_id.in_(ids)).order_by(Vote.id)):
         opened_on = clock.to_local(vote.opened_at).date() if vote.opened_at else None
-        result[vote.compound_id].append(VoteFact(vote.id, vote.title, vote.kind, vote.subject, vote.matter,
-                                                 vote.state, opened_on, vote.result,
-                                                 vote.committee_installed_at is not None,
-                                                 subject_labels.get(vote.subject, vote.subject)))
+        result[vote.compound_id].append(VoteFact(
+            vote.id, vote.title, vote.kind, vote.subject, vote.matter, vote.state, opened_on, vote.result,
+            vote.committee_installed_at is not None, subject_labels.get(vote.subject, vote.subject),
+            closes_at=_local_minute(vote.closes_at), closed_at=_local_minute(vote.closed_at),
+            close_reason=vote.close_reason, reopened_at=_local_minute(vote.reopened_at),
+            reopen_reason=vote.reopen_reason, opened_in_procedure=vote.opened_in_procedure,
+            is_closed_early=bool(vote.closed_at and vote.closes_at and vote.closed_at < vote.closes_at)))
     return result
 
 

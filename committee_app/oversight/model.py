@@ -85,6 +85,13 @@ class VoteFact:
     result: dict | None = None  # the tally as counted (tally --json shape)
     committee_installed: bool = False
     subject_label: str = ""  # the subject in words, e.g. "筹集专项维修资金"
+    closes_at: str | None = None  # the announced end, local "YYYY-MM-DD HH:MM"
+    closed_at: str | None = None  # when it was closed, local
+    close_reason: str | None = None  # why it closed before the announced end
+    reopened_at: str | None = None  # local
+    reopen_reason: str | None = None
+    opened_in_procedure: bool | None = None  # None: not opened, or opened before this was recorded
+    is_closed_early: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,7 +48,9 @@ from .model import (
     Procedure,
     RuleSet,
     Setting,
+    SPECIAL_ITEMS,
     StepRule,
+    Subject,
     Threshold,
 )
 
@@ -124,11 +126,12 @@ class _Merged:
     candidate_conditions: dict[str, _Entry]
     checklists: dict[str, _Entry]
     procedures: dict[str, dict[str, Any]]  # kind -> {"top": {...}, "steps": {key: _Entry}}
+    subjects: dict[str, _Entry] = field(default_factory=dict)  # CC art 278 subjects
 
 
 _TOP_FIELDS = {"title_zh", "title_en", "extends", "settings", "thresholds", "procedures",
-               "candidate_conditions", "checklists"}
-_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists")
+               "candidate_conditions", "checklists", "subjects"}
+_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists", "subjects")
 
 
 def _resolve(key: str, raw_files: dict, merged: dict[str, _Merged], chain: tuple[str, ...]) -> _Merged:
@@ -307,6 +310,7 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
         candidate_conditions=conditions,
         checklists=checklists,
         source_files=tuple(merged.files),
+        subjects=tuple(_build_subject(entry) for entry in merged.subjects.values()),
     )
 
 
@@ -376,6 +380,29 @@ def _build_threshold(entry: _Entry) -> Threshold:
         citations=fields.citations(),
         applies_to_zh=fields.text("applies_to_zh"),
         applies_to_en=fields.text("applies_to_en"),
+    )
+
+
+def _build_subject(entry: _Entry) -> Subject:
+    fields = _Fields(
+        entry.data, entry.file, _where("subjects", entry),
+        required={"key", "item", "matter", "title_zh", "title_en", "citations"},
+        optional={"kind"},
+    )
+    item = fields.whole("item")
+    if item is None or not 1 <= item <= 9:
+        fields.fail("item", "an item of CC art 278 ¶1 is 1 to 9")
+    matter = fields.one_of("matter", ("ordinary", "special"), "matter")
+    if item in SPECIAL_ITEMS and matter != "special":
+        fields.fail("matter", f"CC art 278 ¶1 item {item} is a special matter (¶2); it cannot be made ordinary")
+    return Subject(
+        key=entry.data["key"],
+        item=item,
+        matter=matter,
+        title_zh=fields.text("title_zh"),
+        title_en=fields.text("title_en"),
+        citations=fields.citations(),
+        kind=fields.one_of("kind", ("election", "motion"), "kind", default="motion"),
     )
 
 

@@ -142,6 +142,28 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """One subject owners decide jointly (CC art 278 ¶1 items 1-9) and its matter.
+
+    Items 6-8 are special (CC art 278 ¶2: ≥ 3/4 of the participating area and headcount);
+    the loader refuses them as ordinary. The rest are ordinary (> 1/2); a compound's rules
+    of procedure may make one stricter (setting ``stricter_subjects``), never laxer.
+    """
+
+    key: str
+    item: int  # the item of CC art 278 ¶1
+    matter: str  # "ordinary" | "special"
+    title_zh: str
+    title_en: str
+    citations: tuple[str, ...]
+    kind: str = "motion"  # "election" for item 3 (electing the committee), else "motion"
+
+
+#: CC art 278 ¶1 items whose decisions are special matters (¶2)
+SPECIAL_ITEMS = (6, 7, 8)
+
+
+@dataclass(frozen=True)
 class DeadlineRule:
     """When a step may or must happen relative to an anchor date.
 
@@ -245,6 +267,7 @@ class RuleSet:
     candidate_conditions: tuple[CandidateCondition, ...]
     checklists: tuple[ChecklistItem, ...]
     source_files: tuple[str, ...] = field(default=())
+    subjects: tuple[Subject, ...] = field(default=())
 
     def setting(self, key: str) -> Setting:
         for setting in self.settings:
@@ -267,6 +290,12 @@ class RuleSet:
             values[key] = self.setting(key).coerce(raw)
         _check_committee_size(values)
         return values
+
+    def subject(self, key: str) -> Subject:
+        for subject in self.subjects:
+            if subject.key == key:
+                return subject
+        raise KeyError(f"rule set {self.key!r} has no subject {key!r}")
 
     def threshold(self, key: str) -> Threshold:
         for threshold in self.thresholds:

@@ -1,16 +1,18 @@
-"""Commands of SPEC §3: ``election create``, ``ballots import``, ``tally``."""
+"""Commands of SPEC §3: ``election create|open|close|reopen|show``, ``ballots import``, ``tally``."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from .. import clock
 from ..extensions import db
 from ..registry.models import Compound
-from . import operations
+from . import law, operations
 from .models import SUBJECTS, Vote
 from .tally import tally
 
@@ -25,38 +27,181 @@ def _vote(vote_id: int) -> Vote:
     return vote
 
 
+def _moment(text: str | None, option: str) -> datetime | None:
+    """An ISO date-time typed on the command line: with an offset as given, without one in the
+    compound's time zone (Asia/Shanghai); returned as naive UTC."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.ClickException(f"{option}: not an ISO date-time: {text!r}") from None
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return clock.local_to_utc(moment)
+
+
+def _local(moment: datetime | None) -> str | None:
+    return clock.to_local(moment).isoformat() if moment else None
+
+
 @election_cli.command("create")
 @click.argument("code")
 @click.option("--title", required=True)
 @click.option("--seats", type=int, default=None, help="Seats of a committee election (vote for at most this many).")
+@click.option("--by-election", is_flag=True, help="A by-election (补选) filling vacancies: any number of seats.")
 @click.option("--candidate", "candidates", multiple=True, help="A candidate's name (repeat for each).")
 @click.option("--motion", is_flag=True, help="A motion instead of an election.")
-@click.option("--matter", type=click.Choice(["ordinary", "special"]), default="ordinary")
-@click.option("--subject", type=click.Choice([s for s in SUBJECTS if s != "committee"]), default="other",
-              help="What a motion decides.")
-def create(code: str, title: str, seats: int | None, candidates: tuple[str, ...], motion: bool, matter: str,
-           subject: str) -> None:
+@click.option("--subject", default=None,
+              help="What a motion decides (CC art 278 ¶1): " + ", ".join(s for s in SUBJECTS if s != "committee"))
+@click.option("--matter", type=click.Choice(["ordinary", "special"]), default=None,
+              help="Optional: must agree with the subject's matter (items 6-8 of CC art 278 are special).")
+@click.option("--meeting-on", default=None, help="The general meeting's date (YYYY-MM-DD).")
+@click.option("--opens", "opens", default=None, help="Planned start (ISO; local time unless an offset is given).")
+@click.option("--closes", "closes", default=None, help="Announced end (ISO; local time unless an offset is given).")
+def create(code: str, title: str, seats: int | None, by_election: bool, candidates: tuple[str, ...], motion: bool,
+           subject: str | None, matter: str | None, meeting_on: str | None, opens: str | None,
+           closes: str | None) -> None:
     """Create an election or a motion (draft) and print its id."""
     compound = db.session.scalar(select(Compound).where(Compound.code == code))
     if compound is None:
         raise click.ClickException(f"no compound with code {code!r}")
     try:
+        meeting_date = date.fromisoformat(meeting_on) if meeting_on else None
+    except ValueError:
+        raise click.ClickException(f"--meeting-on: not a date: {meeting_on!r}") from None
+    times = dict(meeting_on=meeting_date, opens_at=_moment(opens, "--opens"), closes_at=_moment(closes, "--closes"))
+    try:
         if motion:
-            if seats is not None or candidates:
+            if seats is not None or candidates or by_election:
                 raise operations.VotingError("a motion has no seats or candidates")
-            vote = operations.create_motion(compound, title=title, matter=matter, subject=subject, actor="cli")
+            if not subject:
+                raise operations.VotingError("a motion needs --subject (CC art 278 ¶1): "
+                                             + ", ".join(s for s in SUBJECTS if s != "committee"))
+            vote = operations.create_motion(compound, title=title, matter=matter, subject=subject, actor="cli",
+                                            **times)
         else:
             if seats is None:
                 raise operations.VotingError("an election needs --seats N")
-            if matter != "ordinary":
-                raise operations.VotingError("electing committee members is an ordinary matter (CC art 278)")
+            if subject not in (None, "committee"):
+                raise operations.VotingError("an election's subject is electing the committee (CC art 278 ¶1 item 3); "
+                                             "use --motion for other subjects")
+            if matter not in (None, "ordinary"):
+                raise operations.VotingError("electing committee members is an ordinary matter "
+                                             "(CC art 278 ¶1 item 3, ¶2)")
             vote = operations.create_election(compound, title=title, seats=seats, candidates=list(candidates),
-                                              actor="cli")
+                                              is_by_election=by_election, actor="cli", **times)
     except operations.VotingError as error:
         db.session.rollback()
         raise click.ClickException(str(error))
     db.session.commit()
     click.echo(vote.id)
+
+
+def _compound(vote: Vote) -> Compound:
+    return db.session.get(Compound, vote.compound_id)
+
+
+@election_cli.command("notice")
+@click.argument("vote_id", type=int)
+@click.option("--posted-on", default=None,
+              help="The day the paper notice went up (YYYY-MM-DD, not in the future; default today).")
+def notice_command(vote_id: int, posted_on: str | None) -> None:
+    """Post the general meeting notice of a vote outside a procedure (PMR art 14: 15 days before)."""
+    vote = _vote(vote_id)
+    try:
+        day = date.fromisoformat(posted_on) if posted_on else None
+    except ValueError:
+        raise click.ClickException(f"--posted-on: not a date: {posted_on!r}") from None
+    try:
+        notice = operations.post_meeting_notice(vote, _compound(vote), posted_on=day, actor="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"meeting notice {notice.id} posted on {notice.posted_on}; the vote may open from "
+               f"{law.earliest_vote_on(notice.posted_on, operations.compound_settings(_compound(vote)))}")
+
+
+@election_cli.command("open")
+@click.argument("vote_id", type=int)
+@click.option("--at", "at", default=None, help="Planned start (ISO), when none was announced; not in the past.")
+def open_command(vote_id: int, at: str | None) -> None:
+    """Open a vote, through the same gates as the page (meeting notice period, PMR art 14)."""
+    vote = _vote(vote_id)
+    try:
+        operations.open_vote(vote, _compound(vote), at=_moment(at, "--at"), actor="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"vote {vote.id} open from {_local(vote.opens_at or vote.opened_at)}")
+
+
+@election_cli.command("close")
+@click.argument("vote_id", type=int)
+@click.option("--reason", default=None, help="Required before the announced end; shown to the street office.")
+def close_command(vote_id: int, reason: str | None) -> None:
+    """Close a vote; before its announced end only with a reason."""
+    vote = _vote(vote_id)
+    try:
+        operations.close_vote(vote, _compound(vote), reason=reason, actor="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"vote {vote.id} closed at {_local(vote.closed_at)}")
+
+
+@election_cli.command("reopen")
+@click.argument("vote_id", type=int)
+@click.option("--reason", required=True, help="Why the vote is reopened; shown to the street office.")
+def reopen_command(vote_id: int, reason: str) -> None:
+    """Reopen a closed, uncounted vote before its announced end, with a reason."""
+    vote = _vote(vote_id)
+    try:
+        operations.reopen_vote(vote, _compound(vote), reason=reason, actor="cli")
+    except operations.VotingError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"vote {vote.id} reopened")
+
+
+def vote_summary(vote: Vote) -> dict:
+    """``election show --json``: state, subject, matter (with why), times (local ISO)."""
+    compound = _compound(vote)
+    summary = {"election": vote.id, "compound": compound.code, "kind": vote.kind, "title": vote.title,
+               "state": vote.state, "subject": vote.subject, "matter": vote.matter}
+    try:
+        summary["matter_basis"] = operations.motion_matter(compound, vote.subject).as_json()
+    except operations.VotingError:
+        pass
+    if vote.kind == "election":
+        summary.update(seats=vote.seats, by_election=vote.is_by_election,
+                       candidates=[c.name for c in vote.candidates])
+    summary.update({
+        "meeting_on": vote.meeting_on.isoformat() if vote.meeting_on else None,
+        "opens_at": _local(vote.opens_at), "closes_at": _local(vote.closes_at),
+        "opened_at": _local(vote.opened_at), "closed_at": _local(vote.closed_at),
+        "counted_at": _local(vote.counted_at), "close_reason": vote.close_reason,
+        "reopened_at": _local(vote.reopened_at), "reopen_reason": vote.reopen_reason,
+    })
+    return summary
+
+
+@election_cli.command("show")
+@click.argument("vote_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def show_command(vote_id: int, as_json: bool) -> None:
+    """A vote's state, subject, matter and times."""
+    summary = vote_summary(_vote(vote_id))
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    for key, value in summary.items():
+        if value not in (None, [], ""):
+            click.echo(f"{key}: {value}" if not isinstance(value, dict) else f"{key}: {value.get('reason')}")
 
 
 @ballots_cli.command("import")
@@ -90,8 +235,18 @@ def import_ballots(vote_id: int, file: Path, counter: str | None, counter_name: 
 @click.argument("vote_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (SPEC §3).")
 def tally_command(vote_id: int, as_json: bool) -> None:
-    """Count a vote by headcount and area (CC art 278)."""
-    result = tally(_vote(vote_id))
+    """Count a vote by headcount and area (CC art 278). Refused while paper ballots wait for their
+    second entry or two entries disagree (they would be missing from the count)."""
+    from .util import paper_status
+
+    vote = _vote(vote_id)
+    status = paper_status(vote)
+    if status.waiting or status.mismatched:
+        raise click.ClickException(
+            f"cannot count vote {vote.id}: {len(status.waiting)} paper ballot(s) entered by one counter only "
+            f"(import them again with --counter 2) and {len(status.mismatched)} whose two entries disagree "
+            "(resolve them on the vote's page)")
+    result = tally(vote)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

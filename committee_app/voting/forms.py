@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..web.forms import DateField, DateTimeLocalField
@@ -12,9 +12,14 @@ class VoteForm(FlaskForm):
     kind = SelectField(_l("类型"), choices=[("election", _l("业委会选举")), ("motion", _l("事项表决"))])
     title = StringField(_l("标题"), validators=[DataRequired(), Length(max=255)])
     seats = IntegerField(_l("应选名额（选举）"), validators=[Optional(), NumberRange(min=1, max=99)])
+    is_by_election = BooleanField(_l("补选（填补出缺委员，名额不受单数限制）"))
     subject = SelectField(_l("表决事项（事项表决）"),
                           choices=[(key, label) for key, label in SUBJECTS.items() if key != "committee"])
-    matter = SelectField(_l("事项类别"), choices=[("ordinary", _l("一般事项（过半数）")), ("special", _l("特别事项（四分之三以上）"))])
+    # the matter follows the subject (CC art 278 ¶2); a choice that contradicts it is refused
+    matter = SelectField(_l("事项类别"), choices=[("", _l("按表决事项确定（民法典第278条）")),
+                                                  ("ordinary", _l("一般事项（过半数）")),
+                                                  ("special", _l("特别事项（四分之三以上）"))],
+                         validators=[Optional()], default="")
     meeting_on = DateField(_l("业主大会日期"), validators=[Optional()])
     opens_at = DateTimeLocalField(_l("投票开始时间"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(_l("投票截止时间"), format="%Y-%m-%dT%H:%M", validators=[Optional()])

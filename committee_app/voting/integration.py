@@ -32,6 +32,33 @@ def vote_gate(compound, opens_on: date) -> str | None:
     return util.vote_gate(compound, opens_on)
 
 
+def in_procedure(compound) -> bool:
+    """Whether the compound has an active formation or re-election procedure."""
+    util = _module("procedures.util")
+    return util is not None and hasattr(util, "active_procedure") and util.active_procedure(compound) is not None
+
+
+def meeting_notice_posted_on(compound) -> date | None:
+    """When the general meeting notice went up (PMR art 14): the active procedure's meeting
+    notice step when done, else the latest current "meeting_notice" on the compound's board."""
+    util = _module("procedures.util")
+    if util is not None and hasattr(util, "active_procedure"):
+        procedure = util.active_procedure(compound)
+        step = util.meeting_notice_step(procedure) if procedure is not None else None
+        if step is not None:
+            return step.done_on if step.state == "done" else None
+    models = _module("notices.models")
+    if models is None:
+        return None
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+
+    notice = models.Notice
+    return db.session.scalar(select(func.max(notice.posted_on)).where(
+        notice.compound_id == compound.id, notice.kind == "meeting_notice", notice.superseded_by_id.is_(None)))
+
+
 def complete_action(compound, action: str, *, on: date, actor=None) -> str | None:
     """Tell the procedure engine that "vote", "count" or "result_notice" is done.
 

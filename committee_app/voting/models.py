@@ -25,9 +25,10 @@ SUBJECTS = {
     "property_company": _l("选聘或解聘物业服务企业"),
     "maintenance_funds_use": _l("使用专项维修资金"),
     "maintenance_funds_raise": _l("筹集专项维修资金"),
+    "rebuilding": _l("改建、重建建筑物及其附属设施"),
     "common_parts": _l("改变共有部分用途或利用共有部分从事经营活动"),
     "other": _l("其他共同决定事项"),
-}
+}  # labels; the matter of each, with its citation, is rule data (rules/data subjects, CC art 278)
 STATES = ("draft", "open", "closed", "counted")
 CHOICES = ("for", "against", "abstain")
 CHANNELS = ("online_code", "online_account", "paper", "proxy")
@@ -57,6 +58,11 @@ class Vote(db.Model):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     counted_at: Mapped[datetime | None]
+    is_by_election: Mapped[bool] = mapped_column(Boolean, default=False)  # 补选: fills vacancies
+    close_reason: Mapped[str | None] = mapped_column(Text)  # why it closed before the announced end
+    reopened_at: Mapped[datetime | None]
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    opened_in_procedure: Mapped[bool | None] = mapped_column(Boolean)  # None until opened
     result: Mapped[dict | None] = mapped_column(JSON)  # the tally as counted (tally --json shape)
     result_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"))
     committee_installed_at: Mapped[datetime | None]
@@ -95,6 +101,15 @@ class Vote(db.Model):
         self._move("open", "closed")
         self.closed_at = at
 
+    def reopen(self, at: datetime) -> None:
+        self._move("closed", "open")
+        self.reopened_at = at
+        self.closed_at = None
+
+    @property
+    def closed_early(self) -> bool:
+        return bool(self.closed_at and self.closes_at and self.closed_at < self.closes_at)
+
     def mark_counted(self, at: datetime, result: dict) -> None:
         self._move("closed", "counted")
         self.counted_at = at
@@ -116,6 +131,7 @@ class Candidate(db.Model):
     voter_id: Mapped[int | None] = mapped_column(ForeignKey("voter.id"))
     nomination_id: Mapped[int | None] = mapped_column(Integer)
     is_party_member: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_write_in: Mapped[bool] = mapped_column(Boolean, default=False)  # 另选他人: named on ballots, not on the list
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     vote: Mapped[Vote] = relationship(back_populates="candidates")

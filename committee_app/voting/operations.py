@@ -20,11 +20,12 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
+from ..rules import get_rule_set
 from ..storage import operations as storage
-from . import integration
+from . import integration, law
 from .audit_content import ballot_digests
 from .ballotfile import BallotError, parse_ballot_file
-from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, LetterBatch, PaperEntry, Vote,
+from .models import (CHOICES, Ballot, BallotChoice, Candidate, LetterBatch, PaperEntry, Vote,
                      VoteStateError, VotingCode)
 from .tally import tally
 
@@ -53,46 +54,161 @@ def _check_times(opens_at: datetime | None, closes_at: datetime | None) -> None:
         raise VotingError(_("截止时间必须晚于开始时间。"))
 
 
+def compound_settings(compound: Compound) -> dict:
+    return _settings(compound)[1]
+
+
+def _settings(compound: Compound) -> tuple:
+    rule_set = get_rule_set(compound.rule_set)
+    return rule_set, rule_set.effective_settings(compound.setting_overrides or {})
+
+
+def _first_day(meeting_on: date | None, opens_at: datetime | None, closes_at: datetime | None) -> date | None:
+    """The earliest local day any part of the vote falls on (its meeting date or its times)."""
+    days = [meeting_on] if meeting_on else []
+    days += [clock.to_local(moment).date() for moment in (opens_at, closes_at) if moment]
+    return min(days, default=None)
+
+
+def check_notice_period(compound: Compound, first_on: date, *, opening: bool) -> None:
+    """Refuse a vote any part of which falls inside the general meeting notice period (PMR art 14).
+
+    With the notice posted, the vote may start on ``law.earliest_vote_on(posted)``; before it is
+    posted (creating or editing a draft) the earliest is counted from today, the first day it
+    could go up. Opening needs the notice posted. Every general meeting vote is gated, inside a
+    procedure or not; a procedure's own gate (its notice step, the announced meeting date) also
+    applies at opening.
+    """
+    if opening:
+        reason = integration.vote_gate(compound, first_on)
+        if reason:
+            raise VotingError(_("不能开始投票：%(reason)s", reason=reason))
+    _rule_set, settings = _settings(compound)
+    posted_on = integration.meeting_notice_posted_on(compound)
+    days = law.notice_days(settings)
+    if posted_on is None:
+        if opening:
+            raise VotingError(_("不能开始投票：尚未张贴业主大会会议通知；会议通知须在投票开始至少 %(days)s 日前发出"
+                                "（依据：PMR art 14）。", days=days))
+        earliest = law.earliest_vote_on(clock.today(), settings)
+        if first_on < earliest:
+            raise VotingError(_("会议通知尚未张贴；即使今天张贴，投票最早也只能于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
+                                "依据：PMR art 14）；%(first)s 落在通知期内。",
+                                earliest=earliest.isoformat(), days=days, first=first_on.isoformat()))
+        return
+    earliest = law.earliest_vote_on(posted_on, settings)
+    if first_on < earliest:
+        raise VotingError(_("会议通知于 %(posted)s 张贴，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
+                            "依据：PMR art 14）；%(first)s 落在通知期内。", posted=posted_on.isoformat(),
+                            earliest=earliest.isoformat(), days=days, first=first_on.isoformat()))
+
+
+def post_meeting_notice(vote: Vote, compound: Compound, *, posted_on: date | None = None, actor=None):
+    """Post the general meeting notice for a vote held outside a procedure (PMR art 14) on the
+    compound's board. ``posted_on`` records a paper notice that went up earlier (never a future
+    day; the entry's own time is kept beside it and audited). In a procedure the notice is the
+    procedure's meeting notice step."""
+    from ..notices.operations import NoticeError, post_notice
+
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，会议通知应在投票开始前张贴。"))
+    if integration.in_procedure(compound):
+        raise VotingError(_("本小区正在进行成立或换届程序：会议通知请在程序的“会议通知”步骤中发出。"))
+    today = clock.today()
+    posted_on = posted_on or today
+    if posted_on > today:
+        raise VotingError(_("张贴日期不能晚于今天。"))
+    _rule_set, settings = _settings(compound)
+    earliest = law.earliest_vote_on(posted_on, settings)
+    # the notice is a public document kept as posted, in Chinese whatever the page's language
+    when = []
+    if vote.meeting_on:
+        when.append(f"会议日期：{vote.meeting_on.isoformat()}")
+    if vote.opens_at:
+        closes = clock.to_local(vote.closes_at).strftime("%Y-%m-%d %H:%M") if vote.closes_at else "—"
+        when.append(f"投票时间：{clock.to_local(vote.opens_at).strftime('%Y-%m-%d %H:%M')} 至 {closes}")
+    body = f"定于 {earliest.isoformat()} 或之后召开业主大会会议，表决：{vote.title}。" + "；".join(when)
+    try:
+        notice = post_notice(compound, kind="meeting_notice", title=f"关于召开业主大会会议的通知（{vote.title}）",
+                             posted_on=posted_on, body=body, citations=["PMR art 14"], source=("vote", vote.id),
+                             posted_by=actor if hasattr(actor, "id") else None)
+    except NoticeError as error:
+        raise VotingError(str(error)) from None
+    record("vote.meeting_notice", vote, compound_id=vote.compound_id, actor=actor,
+           after={"notice": notice.id, "posted_on": posted_on, "entered_on": today, "earliest_vote_on": earliest})
+    return notice
+
+
 def create_election(compound: Compound, *, title: str, seats: int, candidates: list[str] | None = None,
                     meeting_on: date | None = None, opens_at: datetime | None = None,
-                    closes_at: datetime | None = None, description: str = "", actor=None) -> Vote:
+                    closes_at: datetime | None = None, description: str = "", is_by_election: bool = False,
+                    actor=None) -> Vote:
     title = (title or "").strip()
     if not title:
         raise VotingError(_("表决标题不能为空。"))
-    if seats is None or seats < 1:
-        raise VotingError(_("应选名额至少为 1。"))
+    _rule_set, settings = _settings(compound)
+    try:
+        law.check_seats(settings, seats, is_by_election=is_by_election)
+    except law.LawError as error:
+        raise VotingError(str(error)) from None
     _check_times(opens_at, closes_at)
+    first_on = _first_day(meeting_on, opens_at, closes_at)
+    if first_on is not None:
+        check_notice_period(compound, first_on, opening=False)
     vote = Vote(compound_id=compound.id, kind="election", subject="committee", matter="ordinary", title=title,
                 seats=seats, meeting_on=meeting_on, opens_at=opens_at, closes_at=closes_at,
-                description=description or "", state="draft", created_by_id=getattr(actor, "id", None))
+                description=description or "", state="draft", is_by_election=bool(is_by_election),
+                created_by_id=getattr(actor, "id", None))
     db.session.add(vote)
     db.session.flush()
     record("vote.create", vote, compound_id=compound.id, actor=actor,
-           after={"kind": "election", "title": title, "seats": seats})
+           after={"kind": "election", "title": title, "seats": seats, "by_election": bool(is_by_election)})
     for name in candidates or []:
         add_candidate(vote, name=name, actor=actor)
     return vote
 
 
-def create_motion(compound: Compound, *, title: str, matter: str = "ordinary", subject: str = "other",
+def motion_matter(compound: Compound, subject: str, requested: str | None = None) -> law.MatterBasis:
+    """The matter a motion on ``subject`` carries in ``compound`` (CC art 278), checked against a
+    ``requested`` matter; raises :class:`VotingError` with the citation when they disagree."""
+    rule_set, settings = _settings(compound)
+    try:
+        basis = law.matter_basis(rule_set, settings, subject)
+        law.check_matter(basis, requested)
+    except law.LawError as error:
+        raise VotingError(str(error)) from None
+    return basis
+
+
+def create_motion(compound: Compound, *, title: str, subject: str, matter: str | None = None,
                   meeting_on: date | None = None, opens_at: datetime | None = None,
                   closes_at: datetime | None = None, description: str = "", actor=None) -> Vote:
+    """A motion on ``subject``; its matter follows the subject (``matter``, when given, must agree)."""
     title = (title or "").strip()
     if not title:
         raise VotingError(_("表决标题不能为空。"))
-    if matter not in MATTERS:
-        raise VotingError(_("事项类别只能是一般事项或特别事项。"))
-    if subject not in SUBJECTS or subject == "committee":
-        raise VotingError(_("未知的表决事项：%(subject)s", subject=subject))
+    if subject == "committee":
+        raise VotingError(_("选举业主委员会请新建选举，而不是事项表决。"))
+    basis = motion_matter(compound, subject, matter)
     _check_times(opens_at, closes_at)
-    vote = Vote(compound_id=compound.id, kind="motion", subject=subject, matter=matter, title=title,
+    first_on = _first_day(meeting_on, opens_at, closes_at)
+    if first_on is not None:
+        check_notice_period(compound, first_on, opening=False)
+    vote = Vote(compound_id=compound.id, kind="motion", subject=subject, matter=basis.matter, title=title,
                 meeting_on=meeting_on, opens_at=opens_at, closes_at=closes_at, description=description or "",
                 state="draft", created_by_id=getattr(actor, "id", None))
     db.session.add(vote)
     db.session.flush()
     record("vote.create", vote, compound_id=compound.id, actor=actor,
-           after={"kind": "motion", "title": title, "matter": matter, "subject": subject})
+           after={"kind": "motion", "title": title, "matter": basis.matter, "subject": subject,
+                  "matter_reason": basis.reason()})
     return vote
+
+
+def _finalised_list_rules(vote: Vote) -> bool:
+    """In a formation or re-election procedure the ballot carries only the finalised candidate list."""
+    compound = db.session.get(Compound, vote.compound_id)
+    return integration.in_procedure(compound) and integration.finalised_candidates(compound) is not None
 
 
 def add_candidate(vote: Vote, *, name: str, statement: str = "", biography: str = "", voter_id: int | None = None,
@@ -104,6 +220,9 @@ def add_candidate(vote: Vote, *, name: str, statement: str = "", biography: str 
     name = (name or "").strip()
     if not name:
         raise VotingError(_("候选人姓名不能为空。"))
+    if nomination_id is None and _finalised_list_rules(vote):
+        raise VotingError(_("本小区正在进行选举程序：选票上的候选人只能来自经公示确定的候选人名单，不能手工添加"
+                            "（依据：GR art 12、GR art 31）。请使用“按确定的名单添加”。"))
     if db.session.scalar(select(Candidate.id).where(Candidate.vote_id == vote.id, Candidate.name == name)):
         raise VotingError(_("候选人 %(name)s 已在名单中。", name=name))
     position = db.session.scalar(select(func.count(Candidate.id)).where(Candidate.vote_id == vote.id)) or 0
@@ -146,9 +265,14 @@ def add_finalised_candidates(vote: Vote, compound: Compound, *, actor=None) -> i
 
 
 def set_times(vote: Vote, *, opens_at: datetime | None, closes_at: datetime | None, actor=None) -> None:
-    if vote.state not in ("draft", "open"):
-        raise VotingError(_("投票已截止，不能修改时间。"))
+    """Plan the vote's times while it is a draft; refused inside the notice period (PMR art 14).
+    Once the vote has opened its announced times stand."""
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，公告的投票时间不能再更改（提前截止请写明理由）。"))
     _check_times(opens_at, closes_at)
+    first_on = _first_day(vote.meeting_on, opens_at, closes_at)
+    if first_on is not None:
+        check_notice_period(db.session.get(Compound, vote.compound_id), first_on, opening=False)
     before = {"opens_at": vote.opens_at, "closes_at": vote.closes_at}
     vote.opens_at, vote.closes_at = opens_at, closes_at
     db.session.flush()
@@ -156,38 +280,84 @@ def set_times(vote: Vote, *, opens_at: datetime | None, closes_at: datetime | No
            after={"opens_at": opens_at, "closes_at": closes_at})
 
 
-def open_vote(vote: Vote, compound: Compound, *, actor=None, enforce_gate: bool = True) -> None:
+def open_vote(vote: Vote, compound: Compound, *, at: datetime | None = None, actor=None,
+              enforce_gate: bool = True) -> None:
+    """Open a draft vote. ``at`` (naive UTC, not in the past) plans its start when none is planned.
+
+    Refused while any part of it would fall inside the meeting notice period (PMR art 14) and,
+    in a procedure, before the procedure's meeting notice step allows it. ``enforce_gate=False``
+    is for the demo seeder and tests that build past votes.
+    """
     if vote.kind == "election":
         count = db.session.scalar(select(func.count(Candidate.id)).where(Candidate.vote_id == vote.id))
         if not count:
             raise VotingError(_("选举没有候选人，不能开始投票。"))
     now = clock.utcnow()
-    opens_on = clock.to_local(max(now, vote.opens_at or now)).date()
+    if at is not None:
+        if vote.state == "draft" and vote.opens_at is not None and at != vote.opens_at:
+            raise VotingError(_("本表决已公告开始时间 %(opens)s，不能以其他时间开始。",
+                                opens=clock.to_local(vote.opens_at).strftime("%Y-%m-%d %H:%M")))
+        if at < now.replace(second=0, microsecond=0):
+            raise VotingError(_("开始时间不能早于现在。"))
+        if vote.closes_at is not None and at >= vote.closes_at:
+            raise VotingError(_("截止时间必须晚于开始时间。"))
+    starts = at or vote.opens_at or now
+    opens_on = clock.to_local(max(now, starts)).date()
     if enforce_gate:
-        reason = integration.vote_gate(compound, opens_on)
-        if reason:
-            raise VotingError(_("不能开始投票：%(reason)s", reason=reason))
+        check_notice_period(compound, opens_on, opening=True)
     try:
         vote.open(now)
     except VoteStateError as error:
         raise VotingError(str(error)) from None
+    if at is not None:
+        vote.opens_at = at
+    vote.opened_in_procedure = integration.in_procedure(compound)
     db.session.flush()
-    record("vote.open", vote, compound_id=vote.compound_id, actor=actor, after={"state": "open", "opened_at": now})
+    record("vote.open", vote, compound_id=vote.compound_id, actor=actor,
+           after={"state": "open", "opened_at": now, "opens_at": vote.opens_at,
+                  "in_procedure": vote.opened_in_procedure})
 
 
-def close_vote(vote: Vote, compound: Compound, *, actor=None) -> None:
+def close_vote(vote: Vote, compound: Compound, *, reason: str | None = None, actor=None) -> None:
+    """Close an open vote. Before its announced end (``closes_at``) a reason is required; it is
+    kept on the vote and shown on the street office's oversight board."""
+    reason = (reason or "").strip() or None
+    now = clock.utcnow()
+    if vote.state == "open" and vote.closes_at is not None and now < vote.closes_at and reason is None:
+        raise VotingError(_("投票公告截止时间为 %(closes)s，提前截止须写明理由（理由将记录并报街道办监督）。",
+                            closes=clock.to_local(vote.closes_at).strftime("%Y-%m-%d %H:%M")))
     while drain_ballot_audit(vote_id=vote.id, wait=True):
         pass
-    now = clock.utcnow()
     try:
         vote.close(now)
     except VoteStateError as error:
         raise VotingError(str(error)) from None
+    early = vote.closes_at is not None and now < vote.closes_at
+    vote.close_reason = reason if early else None
     db.session.flush()
     ballots = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.vote_id == vote.id))
     record("vote.close", vote, compound_id=vote.compound_id, actor=actor,
-           after={"state": "closed", "closed_at": now, "ballots": ballots})
+           after={"state": "closed", "closed_at": now, "ballots": ballots, "early": early, "reason": vote.close_reason})
     integration.complete_action(compound, "vote", on=clock.today(), actor=actor)
+
+
+def reopen_vote(vote: Vote, compound: Compound, *, reason: str, actor=None) -> None:
+    """Reopen a closed, uncounted vote until its announced end, with a recorded reason (shown on
+    the oversight board)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise VotingError(_("重新开放投票须写明理由（理由将记录并报街道办监督）。"))
+    now = clock.utcnow()
+    if vote.closes_at is not None and now >= vote.closes_at:
+        raise VotingError(_("公告的投票截止时间已过，不能重新开放投票。"))
+    try:
+        vote.reopen(now)
+    except VoteStateError as error:
+        raise VotingError(str(error)) from None
+    vote.reopen_reason = reason
+    vote.close_reason = None
+    db.session.flush()
+    record("vote.reopen", vote, compound_id=vote.compound_id, actor=actor, after={"state": "open", "reason": reason})
 
 
 def count_vote(vote: Vote, compound: Compound, *, actor=None) -> dict:
@@ -675,8 +845,7 @@ def enter_paper(vote: Vote, voter_id: int, *, slot: int | None, selection: Selec
     When both entries exist and agree the ballot is stored; when they disagree they are
     listed for resolution and nothing counts.
     """
-    if vote.state not in ("open", "closed"):
-        raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
+    _check_paper_allowed(vote)
     if has_ballot(vote.id, voter_id):
         raise VotingError(_("该业主已有一张选票（网上或纸质），不能再录入。"))
     existing = {e.slot: e for e in db.session.scalars(
@@ -753,6 +922,27 @@ def resolve_mismatch(vote: Vote, voter_id: int, *, accept_slot: int | None, note
     return "matched"
 
 
+def _check_paper_allowed(vote: Vote) -> None:
+    """Paper ballots are entered only once the vote has opened (its announced start reached)
+    and before it is counted."""
+    if vote.state not in ("open", "closed"):
+        raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
+    if vote.opens_at is not None and clock.utcnow() < vote.opens_at:
+        raise VotingError(_("投票于 %(opens)s 开始，此前不能录入纸质选票。",
+                            opens=clock.to_local(vote.opens_at).strftime("%Y-%m-%d %H:%M")))
+
+
+def _write_in(vote: Vote, name: str, *, actor=None) -> Candidate:
+    """A name written on ballots that is not on the list (另选他人), counted like a candidate."""
+    position = db.session.scalar(select(func.count(Candidate.id)).where(Candidate.vote_id == vote.id)) or 0
+    candidate = Candidate(vote_id=vote.id, name=name, is_write_in=True, position=position + 1)
+    db.session.add(candidate)
+    db.session.flush()
+    record("vote.write_in", candidate, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "name": name})
+    return candidate
+
+
 def unit_voters(compound_id: int) -> dict[tuple[str, str], int]:
     """{(building, unit number): voter id} for the compound (one query)."""
     rows = db.session.execute(
@@ -769,8 +959,9 @@ def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | Non
     listing every bad row (unknown unit or candidate, over-voting, a voter's second
     ballot naming both rows, a ballot already entered).
     """
-    if vote.state not in ("open", "closed"):
-        raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
+    _check_paper_allowed(vote)
+    compound = db.session.get(Compound, vote.compound_id)
+    write_ins_allowed = vote.kind == "election" and bool(_settings(compound)[1].get("write_in_allowed"))
     parsed = parse_ballot_file(filename, data, vote.kind)
     errors = list(parsed.errors)
     units = unit_voters(vote.compound_id)
@@ -800,11 +991,12 @@ def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | Non
         if row_slot in taken or len(taken) >= 2:
             errors.append(BallotError(row.row_number, f"该选票已由第 {row_slot} 位计票人录入"))
             continue
-        ids: list[int] = []
+        names: tuple[str, ...] = ()
         if vote.kind == "election" and not row.is_spoilt:
             unknown = [name for name in row.choices if name not in candidates]
-            if unknown:
-                errors.append(BallotError(row.row_number, "不是候选人：" + "、".join(unknown)))
+            if unknown and not write_ins_allowed:
+                errors.append(BallotError(row.row_number, "不是候选人：" + "、".join(unknown)
+                                          + "（本小区选举办法不允许另选他人）"))
                 continue
             if len(set(row.choices)) != len(row.choices):
                 errors.append(BallotError(row.row_number, "同一候选人选了两次"))
@@ -813,12 +1005,18 @@ def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | Non
                 errors.append(BallotError(row.row_number, f"选了 {len(row.choices)} 人，超过应选 {vote.seats} 人；"
                                                           "如按规定为无效票，请在「无效」列填“是”"))
                 continue
-            ids = sorted(candidates[name] for name in row.choices)
-        planned.append((row, voter_id, row_slot, Selection(tuple(ids), None if row.is_spoilt else row.vote)))
+            names = row.choices
+        planned.append((row, voter_id, row_slot, names))
     if errors:
         raise PaperRejected(sorted(errors, key=lambda e: e.row or 0))
+    for _row, _voter_id, _slot, names in planned:
+        for name in names:
+            if name not in candidates:  # 另选他人, allowed by the compound's rules
+                candidates[name] = _write_in(vote, name, actor=actor).id
     outcome = {"rows": len(planned), "matched": 0, "waiting": 0, "mismatch": 0}
-    for row, voter_id, row_slot, selection in planned:
+    for row, voter_id, row_slot, names in planned:
+        selection = Selection(tuple(sorted(candidates[name] for name in names)),
+                              None if row.is_spoilt else row.vote)
         result = enter_paper(vote, voter_id, slot=row_slot, selection=selection, is_spoilt=row.is_spoilt,
                              counter_name=counter_name, proxy_name=row.proxy,
                              source=f"{filename} 第{row.row_number}行", actor=actor)

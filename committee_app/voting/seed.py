@@ -125,8 +125,7 @@ def seed(ctx) -> None:
 
     zt2 = ctx.compounds["中铁二期"]
     motion = operations.create_motion(
-        zt2, title="使用专项维修资金更换2栋电梯", matter="ordinary", subject="maintenance_funds_use",
-        meeting_on=ctx.today - timedelta(days=10),
+        zt2, title="使用专项维修资金更换2栋电梯", subject="maintenance_funds_use",
         description="拟使用专项维修资金约38万元更换2栋两部电梯，费用按2栋业主专有部分面积分摊。", actor="seed-demo")
     _complete(motion, zt2, ctx, None, ctx.today - timedelta(days=10), rng)
     ctx.notes.append("voting: 精城名典 has a counted committee election and 中铁二期 a counted maintenance-funds motion "

@@ -95,7 +95,8 @@ def decide(*, vote_id: int, kind: str, matter: str, seats: int | None, roll_head
         ranked = sorted(candidates, key=lambda c: (-c.headcount, -c.area, c.name))
         rows = []
         for count in ranked:
-            is_approved = meets_approval(count.headcount, count.area, part_head, part_area, threshold)
+            # without the participation quorum nothing the owners decide stands (CC art 278 ¶2)
+            is_approved = quorum and meets_approval(count.headcount, count.area, part_head, part_area, threshold)
             rows.append({"name": count.name, "headcount": count.headcount, "area": money(count.area),
                          "approved": is_approved, "elected": False})
         status = "decided"
@@ -145,15 +146,16 @@ def tally(vote) -> dict:
     rule_set = get_rule_set(compound.rule_set)
     settings = rule_set.effective_settings(compound.setting_overrides)
     weight = Voter.area if settings.get("parking_area_counts", True) else Voter.area - Voter.parking_area
+    counted = counted_voters(Voter, settings)
 
     roll_head, roll_area = db.session.execute(
         select(func.count(Voter.id), func.coalesce(func.sum(weight), literal(0)))
-        .where(Voter.compound_id == vote.compound_id)).one()
+        .where(Voter.compound_id == vote.compound_id, *counted)).one()
 
     group_rows = db.session.execute(
         select(Ballot.is_spoilt, Ballot.is_blank, Ballot.choice, func.count(Ballot.id), func.sum(weight))
         .join(Voter, Voter.id == Ballot.voter_id)
-        .where(Ballot.vote_id == vote.id)
+        .where(Ballot.vote_id == vote.id, *counted)
         .group_by(Ballot.is_spoilt, Ballot.is_blank, Ballot.choice)).all()
     groups = [Group(bool(s), bool(b), c, int(n), Decimal(a or 0)) for s, b, c, n, a in group_rows]
 
@@ -164,7 +166,7 @@ def tally(vote) -> dict:
                    func.sum(weight).label("area"))
             .join(Ballot, Ballot.id == BallotChoice.ballot_id)
             .join(Voter, Voter.id == Ballot.voter_id)
-            .where(Ballot.vote_id == vote.id, Ballot.is_spoilt.is_(False))
+            .where(Ballot.vote_id == vote.id, Ballot.is_spoilt.is_(False), *counted)
             .group_by(BallotChoice.candidate_id).subquery())
         rows = db.session.execute(
             select(Candidate.id, Candidate.name, func.coalesce(per_candidate.c.headcount, 0),
@@ -179,8 +181,32 @@ def tally(vote) -> dict:
         approval = rule_set.threshold(vote.matter)
     except KeyError:
         pass
-    return decide(vote_id=vote.id, kind=vote.kind, matter=vote.matter, seats=vote.seats,
-                  roll_head=int(roll_head), roll_area=Decimal(roll_area or 0), groups=groups,
-                  candidates=candidates,
-                  participating_rule=str(settings.get("participating_ballots", "all_returned")),
-                  participation=participation, approval=approval)
+    result = decide(vote_id=vote.id, kind=vote.kind, matter=vote.matter, seats=vote.seats,
+                    roll_head=int(roll_head), roll_area=Decimal(roll_area or 0), groups=groups,
+                    candidates=candidates,
+                    participating_rule=str(settings.get("participating_ballots", "all_returned")),
+                    participation=participation, approval=approval)
+    return with_subject(result, vote, rule_set, settings)
+
+
+def counted_voters(voter, settings: dict) -> tuple:
+    """Where-clauses leaving out the voters the compound's rules do not count: owners of parking
+    spaces only, when ``parking_only_owners_vote`` is off (SPC arts 2 and 9, a setting)."""
+    if settings.get("parking_only_owners_vote", True):
+        return ()
+    return (~((voter.parking_area > 0) & (voter.parking_area >= voter.area)),)
+
+
+def with_subject(result: dict, vote, rule_set, settings: dict) -> dict:
+    """Add the subject and why its threshold applies (CC art 278 ¶1 item, ¶2) to a count."""
+    from .law import LawError, matter_basis
+
+    result["subject"] = vote.subject
+    try:
+        basis = matter_basis(rule_set, settings, vote.subject)
+    except LawError:
+        return result
+    result["matter_basis"] = basis.as_json()
+    if basis.matter != vote.matter:  # a vote recorded before the matter followed the subject
+        result["matter_basis"]["recorded_matter"] = vote.matter
+    return result

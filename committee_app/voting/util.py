@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+import math
+from decimal import ROUND_UP, Decimal
 from fractions import Fraction
 
 import segno
@@ -166,6 +167,62 @@ def count_view(vote: Vote, compound: Compound, result: dict | None = None) -> di
         "non_voter_clause": bool(settings.get("non_voter_clause", False)),
         "channels": {CHANNEL_LABELS[k]: v for k, v in ballot_counts(vote).items()},
         "basis": result["basis"],
+        "matter_reason": (result.get("matter_basis") or {}).get("reason", ""),
+        "close_reason": vote.close_reason or "",
+        "reopen_reason": vote.reopen_reason or "",
+    }
+
+
+def results_hidden(vote: Vote) -> bool:
+    """No role sees per-candidate or per-choice counts before the vote closes (issue 15 item 2)."""
+    return vote.state in ("draft", "open")
+
+
+def turnout_view(vote: Vote, compound: Compound) -> dict:
+    """What anyone may see while owners vote: ballots returned by headcount and by area against
+    the participation quorum (CC art 278), and how many more are needed. No choices, no names."""
+    from sqlalchemy import literal
+
+    from ..rules.thresholds import quorum_met
+    from .tally import counted_voters
+
+    rule_set = get_rule_set(compound.rule_set)
+    settings = compound_settings(compound)
+    threshold = rule_set.threshold("participation")
+    weight = Voter.area if settings.get("parking_area_counts", True) else Voter.area - Voter.parking_area
+    counted = counted_voters(Voter, settings)
+    roll_head, roll_area = db.session.execute(
+        select(func.count(Voter.id), func.coalesce(func.sum(weight), literal(0)))
+        .where(Voter.compound_id == vote.compound_id, *counted)).one()
+    part_head, part_area = db.session.execute(
+        select(func.count(Ballot.id), func.coalesce(func.sum(weight), literal(0)))
+        .join(Voter, Voter.id == Ballot.voter_id).where(Ballot.vote_id == vote.id, *counted)).one()
+    roll_area, part_area = Decimal(roll_area or 0), Decimal(part_area or 0)
+
+    def needed(part, whole) -> Fraction:  # what is still missing to reach the share (以上: inclusive)
+        return max(Fraction(0), threshold.share * Fraction(whole) - Fraction(part))
+
+    def bar(part, whole) -> dict:
+        share = (Fraction(part) / Fraction(whole)) if whole else Fraction(0)
+        percent = min(Decimal(100), (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(TWO)) \
+            if share else Decimal("0.00")
+        return {"share": fmt_share(part, whole), "percent": percent}
+
+    head_needed = needed(part_head, roll_head)
+    area_needed = needed(part_area, roll_area)
+    quorum = quorum_met(int(part_head), part_area, int(roll_head), roll_area, threshold)
+    return {
+        "roll": {"headcount": int(roll_head), "area": roll_area.quantize(TWO)},
+        "participation": {"headcount": int(part_head), "area": part_area.quantize(TWO)},
+        "head": bar(part_head, roll_head), "area": bar(part_area, roll_area),
+        "quorum_percent": (Decimal(threshold.share.numerator) * 100 / Decimal(threshold.share.denominator)).quantize(TWO),
+        "quorum_met": quorum,
+        "heads_needed": math.ceil(head_needed),
+        "area_needed": (Decimal(area_needed.numerator) / Decimal(area_needed.denominator)).quantize(TWO, ROUND_UP),
+        "threshold": {"title": threshold.title_zh, "title_en": threshold.title_en, "word": threshold.counting_word_zh,
+                      "citations": list(threshold.citations)},
+        "channels": {CHANNEL_LABELS[k]: v for k, v in ballot_counts(vote).items()},
+        "non_voter_clause": bool(settings.get("non_voter_clause", False)),
     }
 
 

@@ -1,6 +1,8 @@
 """Voting pages. Thin: load → authorize → operation → commit once → redirect/render."""
 from __future__ import annotations
 
+import functools
+
 import time
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
@@ -90,9 +92,11 @@ def create(code: str):
                   actor=current_user)
     try:
         if form.kind.data == "election":
-            vote = operations.create_election(compound, seats=form.seats.data, **common)
+            vote = operations.create_election(compound, seats=form.seats.data,
+                                              is_by_election=bool(form.is_by_election.data), **common)
         else:
-            vote = operations.create_motion(compound, matter=form.matter.data, subject=form.subject.data, **common)
+            vote = operations.create_motion(compound, matter=form.matter.data or None, subject=form.subject.data,
+                                            **common)
     except operations.VotingError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -114,7 +118,18 @@ def detail(code: str, vote_id: int):
         counts=util.ballot_counts(vote), paper=util.paper_status(vote),
         nominations_ready=(vote.kind == "election" and vote.state == "draft"
                            and integration.finalised_candidates(compound) is not None),
-        can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound))
+        can_install=integration.can_install_committee(), lock_reason=operations.roll_lock(compound),
+        matter_reason=_matter_reason(compound, vote), in_procedure=integration.in_procedure(compound),
+        notice_posted_on=integration.meeting_notice_posted_on(compound))
+
+
+def _matter_reason(compound, vote) -> str | None:
+    if vote.kind != "motion":
+        return None
+    try:
+        return operations.motion_matter(compound, vote.subject).reason()
+    except operations.VotingError:
+        return None
 
 
 @bp.errorhandler(OperationalError)
@@ -197,11 +212,23 @@ def set_times(code: str, vote_id: int):
         actor=current_user), _("投票时间已保存。"))
 
 
-@bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, count):action>")
+@bp.post("/compounds/<code>/votes/<int:vote_id>/meeting-notice")
+def meeting_notice(code: str, vote_id: int):
+    """Post today's general meeting notice for a vote outside a procedure (PMR art 14)."""
+    compound, vote = _load(code, vote_id, Ability.MANAGE)
+    return _apply(compound, vote, lambda: operations.post_meeting_notice(vote, compound, actor=current_user),
+                  _("会议通知已张贴到公告栏。"))
+
+
+@bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, reopen, count):action>")
 def transition(code: str, vote_id: int, action: str):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
-    operation = {"open": operations.open_vote, "close": operations.close_vote, "count": operations.count_vote}[action]
-    message = {"open": _("投票已开始。"), "close": _("投票已截止。"), "count": _("计票完成。")}[action]
+    reason = (request.form.get("reason") or "")[:1000]
+    operation = {"open": operations.open_vote, "count": operations.count_vote,
+                 "close": functools.partial(operations.close_vote, reason=reason),
+                 "reopen": functools.partial(operations.reopen_vote, reason=reason)}[action]
+    message = {"open": _("投票已开始。"), "close": _("投票已截止。"), "reopen": _("投票已重新开放。"),
+               "count": _("计票完成。")}[action]
     response = _apply(compound, vote, lambda: operation(vote, compound, actor=current_user), message)
     if action == "count" and vote.state == "counted":
         return redirect(url_for("voting.count", code=compound.code, vote_id=vote.id))
@@ -430,6 +457,9 @@ def count(code: str, vote_id: int):
     if can(current_user, Ability.MANAGE, compound):
         proxies = db.session.scalars(db.select(Ballot).where(Ballot.vote_id == vote.id, Ballot.channel == "proxy")
                                      .order_by(Ballot.id)).all()
+    if util.results_hidden(vote):  # while owners vote: turnout against the quorum only, for every role
+        return render_template("voting/turnout.html", compound=compound, vote=vote,
+                               turnout=util.turnout_view(vote, compound), state_labels=STATE_LABELS)
     return render_template("voting/count.html", compound=compound, vote=vote, view=util.count_view(vote, compound),
                            state_labels=STATE_LABELS, can_manage=can(current_user, Ability.MANAGE, compound),
                            can_install=integration.can_install_committee(), proxies=proxies)
@@ -438,6 +468,9 @@ def count(code: str, vote_id: int):
 @bp.get("/compounds/<code>/votes/<int:vote_id>/count-record.pdf")
 def count_record(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.READ)
+    if util.results_hidden(vote):
+        return render_template("web/error.html", status=409, title=_("投票尚未截止"),
+                               message=_("计票记录在投票截止后才能打印；投票期间只公布投票进度。")), 409
     pdf = render_pdf("count_record.html", **util.count_record_context(vote, compound))
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=count-record-{vote.id}.pdf"})

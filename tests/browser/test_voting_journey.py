@@ -6,15 +6,21 @@ pytestmark = pytest.mark.browser
 
 
 def open_election(app):
-    """An open two-seat election at 天府新城 (no procedure there, so no notice gate) with codes issued."""
+    """An open two-seat by-election at 天府新城 (outside any procedure: its meeting notice stood 15 days) with
+    codes issued."""
+    from datetime import timedelta
+
+    from committee_app import clock
     from committee_app.extensions import db
+    from committee_app.notices.operations import post_notice
     from committee_app.registry.models import Compound
     from committee_app.voting import operations
 
     with app.app_context():
         compound = db.session.scalar(db.select(Compound).where(Compound.code == "TFXC"))
+        post_notice(compound, kind="meeting_notice", title="业主大会会议通知", posted_on=clock.today() - timedelta(days=15))
         vote = operations.create_election(compound, title="天府新城业主委员会选举（测试）", seats=2,
-                                          candidates=["林晓喆", "王子堃", "陈思远"])
+                                          candidates=["林晓喆", "王子堃", "陈思远"], is_by_election=True)
         operations.open_vote(vote, compound)
         codes = operations.issue_codes(vote)
         db.session.commit()

@@ -18,13 +18,15 @@ def voter_id(compound_id: int, name: str) -> int:
 
 @pytest.fixture
 def election(app, world):
-    """``election(seats=2, candidates=[...], open=True)`` → vote id in compound A."""
+    """``election(seats=2, candidates=[...], open=True)`` → vote id in compound A. The small roll's
+    elections fill one to three vacancies: by-elections (补选), whose seats need not be 5-11 and odd."""
     from committee_app.voting import operations
 
     def make(seats=2, candidates=("甲", "乙", "丙"), open=True, title="第二届业委会选举"):
         with app.app_context():
             compound = db.session.get(Compound, world.a)
-            vote = operations.create_election(compound, title=title, seats=seats, candidates=list(candidates))
+            vote = operations.create_election(compound, title=title, seats=seats, candidates=list(candidates),
+                                              is_by_election=seats not in (5, 7, 9, 11))
             if open:
                 operations.open_vote(vote, compound, enforce_gate=False)
             db.session.commit()
@@ -36,10 +38,12 @@ def election(app, world):
 def motion(app, world):
     from committee_app.voting import operations
 
-    def make(matter="ordinary", open=True, title="使用维修资金"):
+    def make(matter="ordinary", open=True, title="使用维修资金", subject=None):
+        """A motion; its subject follows ``matter`` (using or raising maintenance funds, CC art 278 items 5-6)."""
+        subject = subject or ("maintenance_funds_raise" if matter == "special" else "maintenance_funds_use")
         with app.app_context():
             compound = db.session.get(Compound, world.a)
-            vote = operations.create_motion(compound, title=title, matter=matter, subject="maintenance_funds_use")
+            vote = operations.create_motion(compound, title=title, subject=subject)
             if open:
                 operations.open_vote(vote, compound, enforce_gate=False)
             db.session.commit()

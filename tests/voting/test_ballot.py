@@ -217,7 +217,7 @@ def test_no_ballot_slips_in_after_the_vote_closes(app, world):
     with app.app_context():
         compound = registry.create_compound("R", "竞速小区", db.session.get(Compound, world.a).community)
         registry.import_roll(compound, "roll.csv", roll_csv([f"1栋,1-{n},90.00,业主{n},,已售,," for n in range(100, 400)]))
-        vote = operations.create_motion(compound, title="竞速表决")
+        vote = operations.create_motion(compound, title="竞速表决", subject="other")
         operations.open_vote(vote, compound, enforce_gate=False)
         codes = list(operations.issue_codes(vote).values())
         db.session.commit()

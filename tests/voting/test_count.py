@@ -115,7 +115,8 @@ def test_tally_json_prints_exactly_the_spec_shape_for_an_election(app, runner, w
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "candidates", "status",
-                          "basis"]
+                          "basis", "subject", "matter_basis"]
+    assert data["subject"] == "committee" and data["matter_basis"]["item"] == 3
     assert data["election"] == vote_id and data["kind"] == "election" and data["matter"] == "ordinary"
     assert data["roll"] == {"headcount": 5, "area": "607.75"}
     assert data["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}
@@ -135,7 +136,9 @@ def test_tally_json_for_a_motion(app, runner, world, motion):
         db.session.commit()
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "votes", "passed",
-                          "status", "basis"]
+                          "status", "basis", "subject", "matter_basis"]
+    assert data["subject"] == "maintenance_funds_raise" and data["matter_basis"]["item"] == 6
+    assert "四分之三以上" in data["matter_basis"]["reason"] and "CC art 278" in data["matter_basis"]["citations"]
     assert data["votes"] == {"for": {"headcount": 3, "area": "505.75"}, "against": {"headcount": 0, "area": "0.00"},
                              "abstain": {"headcount": 1, "area": "90.00"}}
     assert data["passed"] is True and data["status"] == "decided"  # 3/4 heads exactly, 505.75/595.75 m²
@@ -147,17 +150,19 @@ def test_tally_of_an_unknown_vote_fails_cleanly(runner, world):
 
 
 def test_election_create_prints_the_id(app, runner, world):
-    result = runner.invoke(args=["election", "create", "A", "--title", "第二届选举", "--seats", "2",
+    result = runner.invoke(args=["election", "create", "A", "--title", "补选", "--seats", "2", "--by-election",
                                  "--candidate", "甲", "--candidate", "乙"])
     assert result.exit_code == 0, result.output
     vote_id = int(result.output.strip())
-    result = runner.invoke(args=["election", "create", "A", "--title", "管理规约", "--motion", "--matter", "special"])
-    assert result.exit_code == 0
+    result = runner.invoke(args=["election", "create", "A", "--title", "筹集维修资金", "--motion",
+                                 "--subject", "maintenance_funds_raise"])
+    assert result.exit_code == 0, result.output
     motion_id = int(result.output.strip())
     with app.app_context():
         vote = db.session.get(Vote, vote_id)
         assert vote.kind == "election" and vote.seats == 2 and [c.name for c in vote.candidates] == ["甲", "乙"]
-        assert db.session.get(Vote, motion_id).matter == "special"
+        assert vote.is_by_election
+        assert db.session.get(Vote, motion_id).matter == "special"  # derived from the subject
 
 
 def test_election_create_refuses_bad_input_and_writes_nothing(app, runner, world):
@@ -165,7 +170,11 @@ def test_election_create_refuses_bad_input_and_writes_nothing(app, runner, world
                  ["election", "create", "A", "--title", "x"],
                  ["election", "create", "A", "--title", "x", "--seats", "0"],
                  ["election", "create", "A", "--title", "x", "--seats", "2", "--candidate", "甲", "--candidate", "甲"],
-                 ["election", "create", "A", "--title", "x", "--motion", "--seats", "2"]):
+                 ["election", "create", "A", "--title", "x", "--motion", "--seats", "2"],
+                 ["election", "create", "A", "--title", "x", "--seats", "6", "--candidate", "甲"],
+                 ["election", "create", "A", "--title", "x", "--motion"],
+                 ["election", "create", "A", "--title", "x", "--motion", "--subject", "rebuilding",
+                  "--matter", "ordinary"]):
         result = runner.invoke(args=args)
         assert result.exit_code != 0, args
     with app.app_context():
@@ -187,7 +196,8 @@ def test_a_tie_across_the_last_seat_through_the_database(app, world):
 
     with app.app_context():
         compound = _equal_compound(app, world)
-        vote = operations.create_election(compound, title="选举", seats=2, candidates=["甲", "乙", "丙"])
+        vote = operations.create_election(compound, title="选举", seats=2, candidates=["甲", "乙", "丙"],
+                                              is_by_election=True)
         operations.open_vote(vote, compound, enforce_gate=False)
         ids = {c.name: c.id for c in vote.candidates}
         voters = [v.id for v in db.session.scalars(db.select(Voter).where(Voter.compound_id == compound.id)

@@ -31,11 +31,22 @@ def test_a_vote_in_a_reelection_cannot_open_before_the_meeting_notice(app, world
         assert db.session.get(Vote, vote_id).state == "draft"
 
 
-def test_a_compound_without_a_procedure_is_not_gated(app, world, election):
+def test_a_vote_outside_any_procedure_still_needs_its_meeting_notice(app, world, election, frozen_clock):
+    """PMR art 14 holds for every general meeting vote: no procedure is no excuse."""
+    from committee_app.notices.operations import post_notice
+
+    frozen_clock(datetime(2026, 11, 16, 2, 0))  # 10:00 on 16 November in Shanghai
     vote_id = election(open=False)
     with app.app_context():
-        operations.open_vote(db.session.get(Vote, vote_id), db.session.get(Compound, world.a))
-        assert db.session.get(Vote, vote_id).state == "open"
+        compound = db.session.get(Compound, world.a)
+        with pytest.raises(operations.VotingError, match="尚未张贴业主大会会议通知"):
+            operations.open_vote(db.session.get(Vote, vote_id), compound)
+        db.session.rollback()
+        post_notice(compound, kind="meeting_notice", title="业主大会会议通知", posted_on=date(2026, 11, 1))
+        db.session.commit()
+        operations.open_vote(db.session.get(Vote, vote_id), compound)  # posted on the 1st: open on the 16th
+        vote = db.session.get(Vote, vote_id)
+        assert vote.state == "open" and vote.opened_in_procedure is False
 
 
 def test_closing_tells_the_procedure_and_a_refusal_does_not_block_the_vote(app, client, world, election,

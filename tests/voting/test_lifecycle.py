@@ -1,6 +1,7 @@
 """A vote's life: guarded transitions, the procedure gate, the roll lock, letters with
 codes and QR, the count record and result notice PDFs, the public ballot box, and who
 may do what."""
+from datetime import datetime
 import re
 import shutil
 import subprocess
@@ -213,9 +214,11 @@ def test_the_non_voter_clause_is_flagged_and_not_applied(app, client, world, mot
     assert "参与表决未达法定比例" in page
 
 
-def test_an_organiser_creates_an_election_and_adds_candidates_from_the_pages(app, client, world):
+def test_an_organiser_creates_an_election_and_adds_candidates_from_the_pages(app, client, world, frozen_clock):
+    frozen_clock(datetime(2026, 11, 1, 2, 0))  # the vote starts a month later: after any notice period
     login(client, "organiser")
     response = client.post("/compounds/A/votes", data={"kind": "election", "title": "第三届选举", "seats": "3",
+                                                       "is_by_election": "y",
                                                        "subject": "other", "matter": "ordinary",
                                                        "opens_at": "2026-12-01T08:00", "closes_at": "2026-12-03T20:00"})
     assert response.status_code == 302

@@ -17,9 +17,19 @@ from tests.conftest import login
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_an_organiser_runs_an_election_end_to_end(app, client, runner, world, tmp_path):
+    from datetime import timedelta
+
+    from committee_app import clock
+    from committee_app.notices.operations import post_notice
+    from committee_app.registry.models import Compound
+
+    with app.app_context():  # the general meeting notice has stood its 15 days (PMR art 14)
+        post_notice(db.session.get(Compound, world.a), kind="meeting_notice", title="业主大会会议通知",
+                    posted_on=clock.today() - timedelta(days=15))
+        db.session.commit()
     login(client, "organiser")
     client.post("/compounds/A/votes", data={"kind": "election", "title": "第二届业主委员会选举", "seats": "2",
-                                            "subject": "other", "matter": "ordinary"})
+                                            "is_by_election": "y", "subject": "other", "matter": "ordinary"})
     with app.app_context():
         vote_id = db.session.scalar(db.select(Vote.id))
     for name in ("甲", "乙", "丙"):
