@@ -39,7 +39,8 @@ def counted(app, world):
         compound = registry.create_compound("AUD", "审计小区", db.session.get(Compound, world.a).community)
         registry.import_roll(compound, "roll.csv", roll_csv(
             [f"1栋,1-{n:03d},{80 + n}.00,业主{n},,已售,," for n in range(1, VOTERS + 1)]))
-        vote = voting.create_election(compound, title="第一届业委会选举", seats=2, candidates=["甲", "乙", "丙"])
+        vote = voting.create_election(compound, title="第一届业委会选举", seats=2, candidates=["甲", "乙", "丙"],
+                                       is_by_election=True)
         voting.open_vote(vote, compound, enforce_gate=False)
         ids = {c.name: c.id for c in vote.candidates}
         voters = db.session.scalars(select(Voter.id).where(Voter.compound_id == compound.id).order_by(Voter.id)).all()
