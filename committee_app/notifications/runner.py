@@ -69,7 +69,8 @@ def run_once(app: Flask | None = None, *, today: date | None = None) -> RunRepor
 
 
 def _absolute(link: str) -> str:
-    base = (current_app.config.get("NOTIFY_BASE_URL") or "").rstrip("/")
+    config = current_app.config
+    base = (config.get("NOTIFY_BASE_URL") or config.get("PUBLIC_BASE_URL") or "").rstrip("/")
     return f"{base}{link}" if base and link.startswith("/") else link
 
 
