@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -36,6 +36,7 @@ class Notification(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     citations: Mapped[str] = mapped_column(String(255), default="")
+    values: Mapped[dict] = mapped_column(JSON, default=dict)  # the words of the title, for the English UI
     is_statutory: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow, index=True)
     read_at: Mapped[datetime | None]

@@ -114,6 +114,7 @@ def deliver(today: date | None = None, book: RuleBook | None = None) -> list[Not
             user_id=item.user_id, rule_key=item.rule.key, kind=item.rule.kind, compound_id=item.signal.compound_id,
             source_type=item.signal.record_type, source_id=item.signal.record_id, due_on=item.threshold,
             dedupe_key=item.key, title=title, body=body, link=link, citations=citations[:255],
+            values={k: list(v) if isinstance(v, tuple) else v for k, v in values.items()},
             is_statutory=item.rule.is_statutory, created_at=clock.utcnow())
         try:
             with db.session.begin_nested():

@@ -63,6 +63,13 @@ class Rule:
         filled = _Values({**values, "citations": citations})
         return self.title_zh.format_map(filled)[:255], self.body_zh.format_map(filled)
 
+    def title_in(self, language: str, values: dict[str, Any]) -> str | None:
+        """The title in ``language`` from the stored values, or None when the rule has none."""
+        if language != "en" or not self.title_en:
+            return None
+        citations = "、".join(values.get("citations") or self.citations) or "—"
+        return self.title_en.format_map(_Values({**values, "citations": citations}))
+
 
 class _Values(dict):
     def __missing__(self, key: str) -> str:
@@ -78,6 +85,9 @@ class RuleBook:
     def kind_label(self, kind: str, language: str = "zh") -> str:
         labels = self.kinds.get(kind, {})
         return labels.get(language) or labels.get("zh") or kind
+
+    def rule(self, key: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.key == key), None)
 
     def by_source(self) -> dict[str, list[Rule]]:
         result: dict[str, list[Rule]] = {}

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import url_for
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..accounts.models import User
@@ -24,6 +25,7 @@ def notifications_of(user_id: int, limit: int = 200) -> list[Notification]:
     """The person's notifications, unread first, newest first (one query)."""
     return list(db.session.scalars(
         select(Notification).where(Notification.user_id == user_id)
+        .options(selectinload(Notification.messages))
         .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,8 +25,18 @@ PHONE = re.compile(r"^\+?[0-9 -]{5,20}$")
 @login_required
 def index():
     items = util.notifications_of(current_user.id)
-    return render_template("notifications/index.html", items=items, book=operations.rule_book(),
+    book = operations.rule_book()
+    language = str(get_locale() or "zh")[:2]
+
+    def title_of(notification) -> str:
+        rule = book.rule(notification.rule_key)
+        return (rule.title_in(language, notification.values or {}) if rule else None) or notification.title
+
+    return render_template("notifications/index.html", items=items, book=book, title_of=title_of,
                            unread=sum(1 for n in items if not n.is_read),
+                           channel_labels={"email": _("邮件"), "sms": _("短信")},
+                           state_labels={"pending": _("待发送"), "sending": _("发送中"), "sent": _("已发送"),
+                                         "failed": _("发送失败")},
                            when=lambda moment: clock.to_local(moment).strftime("%Y-%m-%d %H:%M"))
 
 

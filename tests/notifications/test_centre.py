@@ -169,3 +169,36 @@ def test_notify_run_from_the_command_line(app, world, runner, run_on):
     assert "notifications created: " in result.output
     again = runner.invoke(args=["notify", "run"])
     assert "notifications created: 0" in again.output
+
+
+def test_the_list_speaks_english_when_asked_and_its_query_count_does_not_grow(app, world, client, login_as, run_on):
+    from sqlalchemy import event
+
+    from committee_app.notifications.models import Notification
+
+    _returned_step(app, world)
+    run_on(DAY)
+    login_as("organiser")
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "甲小区: the street office returned" in page and "Open and act" in page
+
+    def statements_for_list() -> int:
+        seen = []
+        with app.app_context():
+            listener = lambda *args: seen.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                client.get("/notifications")
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    few = statements_for_list()
+    with app.app_context():
+        for n in range(40):
+            db.session.add(Notification(user_id=world.users["organiser"], rule_key="step_overdue", kind="deadlines",
+                                        source_type="procedure_step", source_id=1000 + n, dedupe_key=f"test-{n}",
+                                        title=f"第{n}条", values={"compound": "甲小区", "step": f"步骤{n}"}))
+        db.session.commit()
+    assert statements_for_list() == few
