@@ -141,3 +141,57 @@ def _owner_account(world, username: str, voter_name: str) -> int:
     accounts.grant_role(user, Role.OWNER, compound_id=world.a, voter_key=key)
     db.session.flush()
     return user.id
+
+
+def test_objections_candidate_list_paper_ballots_and_the_result_reach_the_right_people(app, world, run_on, told):
+    from committee_app.nominations.models import CandidateList, Objection
+    from committee_app.notices.operations import post_notice
+    from committee_app.notifications import operations as notify
+    from committee_app.registry.models import Voter
+    from committee_app.voting import operations as voting
+    from committee_app.voting.models import Vote
+
+    day = START
+    clock.freeze(at(day))
+    with app.app_context():
+        a = db.session.get(Compound, world.a)
+        voter_id = db.session.scalar(db.select(Voter.id).where(Voter.compound_id == world.a,
+                                                               Voter.display_name == "赵喆"))
+        notice = post_notice(a, kind="candidate_list", title="甲小区业主委员会候选人名单公示", posted_on=day,
+                             publicity_days=7, pdf=b"%PDF-1.4 test")
+        candidate_list = CandidateList(compound_id=world.a, seats=5, opened_on=day, posted_on=day,
+                                       notice_id=notice.id, objection_ends_on=notice.publicity_ends_on)
+        db.session.add(candidate_list)
+        db.session.flush()
+        db.session.add(Objection(candidate_list_id=candidate_list.id, voter_id=voter_id, lodged_on=day,
+                                 text="候选人张三拖欠物业费"))
+        b = db.session.get(Compound, world.b)
+        vote = voting.create_election(b, title="乙小区业主委员会选举", seats=1, candidates=["钱堃"])
+        voting.open_vote(vote, b, enforce_gate=False)
+        b_voter = db.session.scalar(db.select(Voter.id).where(Voter.compound_id == world.b,
+                                                              Voter.display_name == "赵喆"))
+        selection = voting.check_selection(vote, [vote.candidates[0].id], None)
+        assert voting.enter_paper(vote, b_voter, slot=1, selection=selection, counter_name="甲") == "waiting"
+        notify.save_preferences(world.users["owner"], email=None, phone=None, stops_optional=True, choices={})
+        db.session.commit()
+        vote_id, b_voter_id = vote.id, b_voter
+    run_on(day)
+    assert told("organiser", "objection_lodged") == [("objection_lodged", "2026-12-01")]
+    assert told("owner") == [("owner_candidate_list", "2026-12-01")]  # statutory: told despite the opt-out
+    assert told("other_organiser", "paper_second_counter") == [("paper_second_counter", "2026-12-01")]
+    assert told("other_owner", "owner_vote_opened") == [("owner_vote_opened", "2026-12-01")]
+    assert told("organiser", "paper_second_counter") == []
+    with app.app_context():
+        from committee_app.notifications.models import Notification
+
+        owner_message = db.session.scalar(db.select(Notification).where(Notification.rule_key == "owner_candidate_list"))
+        assert owner_message.title == "甲小区：候选人名单已公示，异议期至 2026-12-07"
+        vote = db.session.get(Vote, vote_id)
+        selection = voting.check_selection(vote, [vote.candidates[0].id], None)
+        assert voting.enter_paper(vote, b_voter_id, slot=2, selection=selection, counter_name="乙") == "matched"
+        post_notice(db.session.get(Compound, world.b), kind="result_notice", title="乙小区选举结果公告",
+                    posted_on=day + timedelta(days=1), publicity_days=7, pdf=b"%PDF-1.4 test")
+        db.session.commit()
+    run_on(day + timedelta(days=1))
+    assert told("other_organiser", "paper_second_counter") == [("paper_second_counter", "2026-12-01")]
+    assert told("other_owner", "owner_result_posted") == [("owner_result_posted", "2026-12-02")]
