@@ -151,3 +151,19 @@ def test_on_postgresql_the_lock_is_an_advisory_lock_that_ends_with_its_connectio
             assert held
         with job_lock("notify") as held_again:
             assert held_again  # released on leaving the block
+
+
+def test_without_the_lock_the_unique_key_still_refuses_a_second_copy(app, world, monkeypatch):
+    """Two runs that both checked before either committed: the database's unique key decides."""
+    from committee_app.notifications import operations
+
+    _busy_day(app, world)
+    clock.freeze(at(DAY))
+    with app.app_context():
+        first = operations.deliver(DAY)
+        db.session.commit()
+        assert len(first) == 4
+        monkeypatch.setattr(operations, "_existing_keys", lambda keys: set())  # it did not see the first run's rows
+        assert operations.deliver(DAY) == []
+        db.session.commit()
+    assert len(_told(app)) == 4
