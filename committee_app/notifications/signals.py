@@ -118,7 +118,7 @@ def _procedure_signals(info: dict[int, CompoundInfo], today: date) -> list[Signa
             signals.append(Signal("signed_off_step", compound.id, "procedure_step", step.id, signed_on, link,
                                   {**values, "date": signed_on.isoformat()}))
         if step.state == SUBMITTED and step.completed_at is not None:
-            submitted_on = step.done_on or _local_date(step.completed_at)
+            submitted_on = _local_date(step.completed_at)  # waiting counts from the submission
             signals.append(Signal("submitted_step", compound.id, "procedure_step", step.id, submitted_on,
                                   url_for("oversight.signoffs"),
                                   {**values, "date": submitted_on.isoformat(), "days": (today - submitted_on).days}))
