@@ -77,7 +77,7 @@ def calendar_entries(user) -> list[dict]:
     read_ids = set(db.session.scalars(readable))
     entries: list[dict] = []
     if _installed("procedures") and read_ids:
-        from ..procedures.models import OPEN_STATES, Procedure, ProcedureStep
+        from ..procedures.models import OPEN_STATES, Procedure
         from ..procedures.util import procedure_rules, procedure_title, step_due_on, effective_settings
 
         for procedure in db.session.scalars(select(Procedure).where(
