@@ -139,6 +139,22 @@ class BoardRow:
     next_item_due_on: date | None = None
     last_session_on: date | None = None
     sessions: int = 0
+    # what the street office sees (oversight): findings as (severity, text), the term's status
+    # (rules.reelection_status) and the titles of the overdue procedure steps
+    findings: list = field(default_factory=list)
+    term_status: str | None = None
+    term_ends_on: date | None = None
+    overdue_step_titles: list = field(default_factory=list)
+
+    @property
+    def has_street_concerns(self) -> bool:
+        """Findings, or a term whose re-election is due or overdue: never a quiet compound."""
+        return bool(self.findings) or self.term_status in ("due", "overdue")
+
+    @property
+    def has_street_danger(self) -> bool:
+        """A term ended without re-election, or a high-severity finding."""
+        return self.term_status == "overdue" or any(severity == "high" for severity, _text in self.findings)
 
     @property
     def is_procedure_overdue(self) -> bool:
@@ -158,6 +174,7 @@ def attention_key(row: BoardRow) -> tuple:
         -overdue_steps,
         0 if row.overdue_items else 1,
         -row.overdue_items,
+        0 if row.has_street_danger else 1,
         row.next_due_on or date.max,
         row.name,
     )
@@ -165,8 +182,10 @@ def attention_key(row: BoardRow) -> tuple:
 
 def attention_level(row: BoardRow, today: date, soon_days: int = 7) -> str:
     """danger (something overdue), warning (due within a week), ok."""
-    if row.is_procedure_overdue or row.overdue_items:
+    if row.is_procedure_overdue or row.overdue_items or row.has_street_danger:
         return "danger"
+    if row.has_street_concerns:
+        return "warning"
     if row.next_due_on is not None and (row.next_due_on - today).days <= soon_days:
         return "warning"
     return "ok"
@@ -179,7 +198,8 @@ def board_rows(user: Any, today: date | None = None) -> list[BoardRow]:
     """
     today = today or clock.today()
     compounds = db.session.execute(
-        compounds_where(user, Ability.COACH).with_only_columns(Compound.id, Compound.code, Compound.name)
+        compounds_where(user, Ability.COACH).with_only_columns(Compound.id, Compound.code, Compound.name,
+                                                               Compound.rule_set, Compound.setting_overrides)
     ).all()
     rows = {c.id: BoardRow(c.id, c.code, c.name) for c in compounds}
     if not rows:
@@ -202,7 +222,35 @@ def board_rows(user: Any, today: date | None = None) -> list[BoardRow]:
     for compound_id, overview in procedure_overviews(list(rows)).items():
         if compound_id in rows:
             rows[compound_id].procedure = overview
+    add_street_view(rows, compounds, today)
     return sorted(rows.values(), key=attention_key)
+
+
+def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> None:
+    """What the street office sees, from the oversight feature's facts (when installed): findings,
+    term status and the overdue procedure steps by title, for all rows with the oversight's fixed
+    number of queries."""
+    if not rows or importlib.util.find_spec("committee_app.oversight") is None:
+        return
+    from ..oversight.facts import gather
+    from ..oversight.util import evaluate, findings_of
+    from ..procedures.util import step_due_on, step_is_overdue
+    from ..rules import reelection_status
+
+    for compound_id, facts in gather([tuple(c) for c in compounds], today).items():
+        row = rows[compound_id]
+        row.findings = [(r.severity, r.text("zh")) for r in findings_of(evaluate(facts))]
+        current = next((c for c in facts.committees or () if c.is_current), None)
+        reelecting = any(p.status == "active" and p.kind == "reelection" for p in facts.procedures or ())
+        if current is not None and not reelecting:
+            row.term_ends_on = current.term_ends_on
+            row.term_status = reelection_status(current.term_ends_on, today,
+                                                int(facts.settings.get("reelection_lead_months", 3)))
+        active = next((p for p in facts.procedures or () if p.status == "active"), None)
+        for step in active.steps if active is not None else ():
+            if step.rule is not None and step_is_overdue(step, step.rule,
+                                                         step_due_on(step.rule, active.anchors, facts.settings), today):
+                row.overdue_step_titles.append(step.title)
 
 
 def board_summary(rows: list[BoardRow]) -> dict:

@@ -113,4 +113,4 @@ def test_the_board_query_count_does_not_grow_with_the_compounds(app, client, wor
     assert html.count("换届：") == 14
     print(f"board statements: 3 compounds {len(few)}, 30 compounds {len(many)}")
     assert len(few) == len(many), (len(few), len(many))
-    assert len(many) <= 12
+    assert len(many) <= 20  # the oversight facts (findings, terms) add their fixed queries, and the bell one
