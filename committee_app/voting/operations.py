@@ -21,6 +21,7 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
+from ..registry.util import version_unit_voters, version_voter_ids
 from . import integration
 from .ballotfile import BallotError, parse_ballot_file
 from .models import (CHOICES, MATTERS, SUBJECTS, Ballot, BallotChoice, Candidate, PaperEntry, Vote,
@@ -170,8 +171,10 @@ def open_vote(vote: Vote, compound: Compound, *, actor=None, enforce_gate: bool 
         vote.open(now)
     except VoteStateError as error:
         raise VotingError(str(error)) from None
+    _fix_roll(vote, compound)
     db.session.flush()
-    record("vote.open", vote, compound_id=vote.compound_id, actor=actor, after={"state": "open", "opened_at": now})
+    record("vote.open", vote, compound_id=vote.compound_id, actor=actor,
+           after={"state": "open", "opened_at": now, "roll_version": vote.roll_version.number if vote.roll_version else None})
 
 
 def close_vote(vote: Vote, compound: Compound, *, actor=None) -> None:
@@ -210,13 +213,27 @@ def count_vote(vote: Vote, compound: Compound, *, actor=None) -> dict:
     return result
 
 
+def _fix_roll(vote: Vote, compound: Compound) -> None:
+    """Keep the roll version current at opening: the vote counts against it for ever. Codes
+    issued before opening to voters no longer on that roll stop working."""
+    from ..registry.operations import ensure_current_version
+    from ..registry.util import version_voter_ids
+
+    version = ensure_current_version(compound)
+    vote.roll_version_id = version.id if version is not None else None
+    if version is not None:
+        db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.used_at.is_(None),
+                                                    VotingCode.voter_id.not_in(version_voter_ids(version.id))))
+
+
 def roll_lock(compound: Compound) -> str | None:
-    """Roll lock hook: the roll is fixed once any vote of the compound has opened."""
+    """Roll lock hook: the roll cannot be replaced while a vote is open (a closed vote keeps
+    the version it opened on, so a later roll changes nothing of it)."""
     row = db.session.execute(
-        select(Vote.title).where(Vote.compound_id == compound.id, Vote.state != "draft").limit(1)).first()
+        select(Vote.title).where(Vote.compound_id == compound.id, Vote.state == "open").limit(1)).first()
     if row is None:
         return None
-    return _("表决“%(title)s”已开始，名册已锁定（投票期间及之后不得更改表决权人）。", title=row.title)
+    return _("表决“%(title)s”正在投票，投票期间名册已锁定；投票截止后可以导入新版名册。", title=row.title)
 
 
 # --------------------------------------------------------------------------- codes
@@ -260,8 +277,11 @@ def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
     if vote.state not in ("draft", "open"):
         raise VotingError(_("投票已截止，不能再发放投票码。"))
     voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    on_roll = (Voter.id.in_(version_voter_ids(vote.roll_version_id)) if vote.roll_version_id is not None
+               else Voter.is_on_roll)  # the vote's roll once open, else the current roll
     voter_ids = list(db.session.scalars(
-        select(Voter.id).where(Voter.compound_id == vote.compound_id, Voter.id.not_in(voted)).order_by(Voter.id)))
+        select(Voter.id).where(Voter.compound_id == vote.compound_id, on_roll, Voter.id.not_in(voted))
+        .order_by(Voter.id)))
     db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.used_at.is_(None)))
     used = set(db.session.scalars(select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id)))
     codes = {voter_id: new_voting_code() for voter_id in voter_ids if voter_id not in used}
@@ -597,8 +617,10 @@ def resolve_mismatch(vote: Vote, voter_id: int, *, accept_slot: int | None, note
     return "matched"
 
 
-def unit_voters(compound_id: int) -> dict[tuple[str, str], int]:
-    """{(building, unit number): voter id} for the compound (one query)."""
+def unit_voters(compound_id: int, roll_version_id: int | None = None) -> dict[tuple[str, str], int]:
+    """{(building, unit number): voter id} on the vote's roll version, else the current roll (one query)."""
+    if roll_version_id is not None:
+        return version_unit_voters(roll_version_id)
     rows = db.session.execute(
         select(Building.name, Unit.number, Unit.voter_id).join(Building, Building.id == Unit.building_id)
         .where(Unit.compound_id == compound_id))
@@ -617,7 +639,7 @@ def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | Non
         raise VotingError(_("只有投票中或已截止、未计票的表决才能录入纸质选票。"))
     parsed = parse_ballot_file(filename, data, vote.kind)
     errors = list(parsed.errors)
-    units = unit_voters(vote.compound_id)
+    units = unit_voters(vote.compound_id, vote.roll_version_id)
     candidates = {c.name: c.id for c in db.session.scalars(select(Candidate).where(Candidate.vote_id == vote.id))}
     voted = set(db.session.scalars(select(Ballot.voter_id).where(Ballot.vote_id == vote.id)))
     entered: dict[int, set[int]] = {}

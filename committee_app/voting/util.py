@@ -63,7 +63,7 @@ def paper_status(vote: Vote) -> PaperStatus:
     if not rows:
         return status
     voter_ids = {row.voter_id for row in rows}
-    labels = voter_labels(voter_ids)
+    labels = voter_labels(voter_ids, vote.roll_version_id)
     names = dict(db.session.execute(select(Candidate.id, Candidate.name).where(Candidate.vote_id == vote.id)).all())
     by_voter: dict[int, list[PaperEntry]] = {}
     for row in rows:
@@ -92,10 +92,14 @@ def entry_text(entry, names: dict[int, str]) -> str:
     return "；".join(parts)
 
 
-def voter_labels(voter_ids) -> dict[int, tuple[str, str]]:
-    """{voter id: (name, "1栋-1-101、…")} in two queries."""
+def voter_labels(voter_ids, roll_version_id: int | None = None) -> dict[int, tuple[str, str]]:
+    """{voter id: (name, "1栋-1-101、…")} as the vote's roll version has them, else the current roll."""
     if not voter_ids:
         return {}
+    if roll_version_id is not None:
+        from ..registry.util import version_voter_labels
+
+        return version_voter_labels(roll_version_id, voter_ids)
     names = dict(db.session.execute(select(Voter.id, Voter.display_name).where(Voter.id.in_(voter_ids))).all())
     units: dict[int, list[str]] = {}
     for voter_id, building, number in db.session.execute(
