@@ -200,7 +200,13 @@ def _decode_csv(data: bytes) -> str | None:
     return None
 
 
-def _csv_rows(data: bytes) -> Iterator | None:
+def _csv_rows(data: bytes) -> list | None:
+    """All rows of a CSV file as a list (the ballot file reads it whole)."""
+    rows = _csv_stream(data)
+    return None if rows is None else list(rows)
+
+
+def _csv_stream(data: bytes) -> Iterator | None:
     text = _decode_csv(data)
     if text is None:
         return None
@@ -225,7 +231,12 @@ def _check_xlsx_size(data: bytes, max_unzipped: int) -> None:
         raise _TooLarge(total)
 
 
-def _xlsx_rows(data: bytes) -> Iterator:
+def _xlsx_rows(data: bytes) -> list:
+    """All rows of the first sheet as a list (the ballot file reads it whole)."""
+    return list(_xlsx_stream(data))
+
+
+def _xlsx_stream(data: bytes) -> Iterator:
     from openpyxl import load_workbook  # imported here: CSV-only callers need not pay for it
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -272,7 +283,7 @@ def parse_roll_file(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
     try:
         if suffix == ".xlsx":
             _check_xlsx_size(data, max_unzipped)
-        raw_rows = _csv_rows(data) if suffix == ".csv" else _xlsx_rows(data)
+        raw_rows = _csv_stream(data) if suffix == ".csv" else _xlsx_stream(data)
     except _TooLarge:
         megabytes = max_unzipped // (1024 * 1024)
         return _file_error(

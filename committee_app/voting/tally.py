@@ -148,8 +148,10 @@ def tally(vote) -> dict:
     roll = vote_roll(vote.roll_version_id, vote.compound_id)
     weight = roll.c.area if settings.get("parking_area_counts", True) else roll.c.area - roll.c.parking_area
 
-    roll_head, roll_area = db.session.execute(
-        select(func.count(roll.c.voter_id), func.coalesce(func.sum(weight), literal(0)))).one()
+    number = (select(RollVersion.number).where(RollVersion.id == vote.roll_version_id).scalar_subquery()
+              if vote.roll_version_id is not None else literal(None))
+    roll_head, roll_area, roll_version = db.session.execute(
+        select(func.count(roll.c.voter_id), func.coalesce(func.sum(weight), literal(0)), number)).one()
 
     group_rows = db.session.execute(
         select(Ballot.is_spoilt, Ballot.is_blank, Ballot.choice, func.count(Ballot.id), func.sum(weight))
@@ -185,6 +187,5 @@ def tally(vote) -> dict:
                     candidates=candidates,
                     participating_rule=str(settings.get("participating_ballots", "all_returned")),
                     participation=participation, approval=approval)
-    result["roll_version"] = (db.session.scalar(select(RollVersion.number).where(
-        RollVersion.id == vote.roll_version_id)) if vote.roll_version_id is not None else None)
+    result["roll_version"] = roll_version
     return result

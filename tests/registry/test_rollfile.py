@@ -282,7 +282,7 @@ def test_a_workbook_declaring_a_huge_sheet_reads_only_its_cells():
     import re
     import zipfile
 
-    from committee_app.registry.rollfile import MAX_COLUMNS, _xlsx_rows
+    from committee_app.registry.rollfile import MAX_COLUMNS, _xlsx_stream
 
     data = xlsx_bytes([["楼栋", "房号", "面积", "业主"], ["1栋", "1-1", 90, "张三"]])
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -295,7 +295,7 @@ def test_a_workbook_declaring_a_huge_sheet_reads_only_its_cells():
                 content = re.sub(rb'r="([A-D]?)2"', rb'r="\g<1>300"', content)  # a gap: rows 2-299 missing
                 assert b"XFD1048576" in content and b'<row r="300"' in content
             out.writestr(item, content)
-    widths = {len(row) for row in _xlsx_rows(buffer.getvalue())}
+    widths = {len(row) for row in _xlsx_stream(buffer.getvalue())}
     assert max(widths) <= MAX_COLUMNS
     result = parse_roll_file("roll.xlsx", buffer.getvalue())
     assert result.ok and [row.row_number for row in result.rows] == [300]

@@ -115,7 +115,7 @@ def test_tally_json_prints_exactly_the_spec_shape_for_an_election(app, runner, w
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "candidates", "status",
-                          "basis"]
+                          "basis", "roll_version"]
     assert data["election"] == vote_id and data["kind"] == "election" and data["matter"] == "ordinary"
     assert data["roll"] == {"headcount": 5, "area": "607.75"}
     assert data["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}
@@ -135,7 +135,7 @@ def test_tally_json_for_a_motion(app, runner, world, motion):
         db.session.commit()
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "votes", "passed",
-                          "status", "basis"]
+                          "status", "basis", "roll_version"]
     assert data["votes"] == {"for": {"headcount": 3, "area": "505.75"}, "against": {"headcount": 0, "area": "0.00"},
                              "abstain": {"headcount": 1, "area": "90.00"}}
     assert data["passed"] is True and data["status"] == "decided"  # 3/4 heads exactly, 505.75/595.75 m²
