@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -125,6 +126,9 @@ def confirm_roll(code: str, version_id: int):
         abort(404)
     try:
         version = operations.confirm_roll(version, actor=current_user)
+    except IntegrityError:  # someone else confirmed a roll of this compound at the same moment
+        db.session.rollback()
+        flash(_("名册刚刚被其他人更改，请刷新页面后重新上传。"), "danger")
     except operations.RollRejected as rejected:
         db.session.rollback()
         flash(str(rejected), "danger")
