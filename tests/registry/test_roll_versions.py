@@ -410,3 +410,26 @@ def test_the_template_downloads_and_imports_as_it_is(app, client, world, fmt):
     client.post("/language", data={"locale": "en"})
     english = parse_roll_file(f"template.{fmt}", client.get(f"/compounds/A/roll/template.{fmt}").data)
     assert english.ok and english.rows[0].building == "Block 1"
+
+
+def test_paper_ballots_entered_after_the_close_map_units_through_the_votes_version(app, world):
+    from committee_app.voting import operations as voting
+    from committee_app.voting.models import PaperEntry
+
+    with app.app_context():
+        vote = _election(world)
+        voting.close_vote(vote, compound_a(world))
+        operations.import_roll(compound_a(world), "roll.csv", ROLL_V2)  # 赵喆 (1-202) left, 3-101 joined
+        db.session.commit()
+        late = "楼栋,房号,选择\n1栋,1-202,甲\n3栋,3-101,乙\n".encode()
+        with pytest.raises(voting.PaperRejected) as rejected:
+            voting.import_paper_file(vote, "ballots.csv", late, slot=1, counter_name="计票人甲")
+        assert [e.row for e in rejected.value.errors] == [3]  # 3-101 was not on the vote's roll
+        db.session.rollback()
+        voting.import_paper_file(vote, "ballots.csv", "楼栋,房号,选择\n1栋,1-202,甲\n".encode(), slot=1,
+                                 counter_name="计票人甲")
+        zhao = db.session.scalar(select(Voter.id).where(Voter.compound_id == world.a, Voter.display_name == "赵喆"))
+        assert db.session.scalar(select(PaperEntry.voter_id).where(PaperEntry.vote_id == vote.id)) == zhao
+        from committee_app.voting.util import paper_status
+
+        assert paper_status(vote).waiting[0]["units"] == "1栋-1-202"
