@@ -414,11 +414,13 @@ def _apply(compound: Compound, version: RollVersion, checked: CheckedRoll, actor
     return version
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _sort_key(building: str, unit: str) -> str:
     """Natural order for labels like 2栋 / 10栋 and 1-201 / 1-1001."""
-    import re
 
     def natural(text: str) -> str:
-        return re.sub(r"\d+", lambda m: m.group(0).zfill(6), text)
+        return _DIGITS.sub(lambda m: m.group(0).zfill(6), text)
 
     return f"{natural(building)}|{natural(unit)}"[:140]

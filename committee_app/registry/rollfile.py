@@ -440,20 +440,21 @@ def parse_roll_rows(raw_rows: Iterable, *, max_rows: int = MAX_ROWS, max_unit_ar
 
         row_ok = True
         blanked: set[str] = set()  # columns already reported (control character, too long)
-        for index, text in enumerate(cells[:width]):
-            if _CONTROL.search(text):
-                err(key_of_column.get(index, ""), "含有不可见的控制字符（如 NUL），请删除",
-                    "contains an invisible control character (such as NUL): remove it")
-                row_ok = False
-                cells[index] = ""
-                blanked.add(key_of_column.get(index, ""))
+        if _CONTROL.search("".join(cells)):
+            for index, text in enumerate(cells[:width]):
+                if _CONTROL.search(text):
+                    err(key_of_column.get(index, ""), "含有不可见的控制字符（如 NUL），请删除",
+                        "contains an invisible control character (such as NUL): remove it")
+                    row_ok = False
+                    cells[index] = ""
+                    blanked.add(key_of_column.get(index, ""))
         for key, limit in MAX_LENGTHS.items():
             index = positions.get(key)
-            if index is None:
+            if index is None or len(cells[index]) <= limit:
                 continue
             text = cells[index]
-            too_long = (max(len(name) for name in split_owner_names(text)) > limit
-                        if key == "owner" and split_owner_names(text) else len(text) > limit)
+            names = split_owner_names(text) if key == "owner" else ()
+            too_long = max(len(name) for name in names) > limit if names else len(text) > limit
             if too_long and key not in blanked:
                 err(key, f"内容过长（最多 {limit} 个字）", f"too long (at most {limit} characters)")
                 row_ok = False
