@@ -130,3 +130,24 @@ def summary(code: str, as_json: bool) -> None:
     else:
         for key, value in result.items():
             click.echo(f"{key}: {value}")
+
+
+@roll_cli.command("versions")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, the newest version first.")
+def versions(code: str, as_json: bool) -> None:
+    """The confirmed versions of a compound's roll: number, when, by whom, file, SHA-256, counts."""
+    from .. import clock
+    from .util import versions_of
+
+    rows = [{"roll_version": v.number, "state": v.state,
+             "confirmed_at": clock.to_local(v.confirmed_at).isoformat(timespec="minutes") if v.confirmed_at else None,
+             "confirmed_by": v.confirmed_by_name, "file": v.filename, "sha256": v.sha256,
+             "units": v.units, "voters": v.voters, "area": f"{v.area:.2f}"}
+            for v in versions_of(_compound(code), limit=1000)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"version {row['roll_version']} ({row['state']}): {row['confirmed_at']} by {row['confirmed_by']}, "
+                   f"{row['file']}, {row['voters']} voters, {row['units']} units, {row['area']} m²")

@@ -282,6 +282,9 @@ def test_the_cli_prints_the_difference_and_a_dry_run_changes_nothing(app, runner
     printed = json.loads(result.output)
     assert printed["roll_version"] == 2 and printed["diff"]["leaves"]["count"] == 1
     assert json.loads(runner.invoke(args=["roll", "summary", "A", "--json"]).output)["roll_version"] == 2
+    listed = json.loads(runner.invoke(args=["roll", "versions", "A", "--json"]).output)
+    assert [(v["roll_version"], v["state"], v["voters"]) for v in listed] == [(2, "current", 5), (1, "superseded", 5)]
+    assert listed[0]["confirmed_by"] == "cli" and listed[0]["sha256"] == printed["sha256"]
 
 
 # --------------------------------------------------------------------------- warnings
