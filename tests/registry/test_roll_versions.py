@@ -436,3 +436,24 @@ def test_paper_ballots_entered_after_the_close_map_units_through_the_votes_versi
         from committee_app.voting.util import paper_status
 
         assert paper_status(vote).waiting[0]["units"] == "1栋-1-202"
+
+
+def test_someone_who_left_the_roll_is_no_longer_an_owner_for_grants_or_proposal_support(app, world):
+    from committee_app.accounts import operations as accounts
+    from committee_app.accounts.models import Role
+    from committee_app.meetings.operations import submit_proposal, support_of, support_proposal
+
+    with app.app_context():
+        compound = compound_a(world)
+        zhao = db.session.scalar(select(Voter).where(Voter.compound_id == world.a, Voter.display_name == "赵喆"))
+        zhang = db.session.scalar(select(Voter).where(Voter.compound_id == world.a, Voter.key == "ref:R1"))
+        proposal = submit_proposal(compound, zhao, title="更换电梯", body="电梯老化，提议更换。")
+        support_proposal(proposal, zhang)
+        db.session.commit()
+        assert support_of(proposal, compound).headcount == 2
+        operations.import_roll(compound, "roll.csv", ROLL_V2)
+        db.session.commit()
+        assert support_of(proposal, compound).headcount == 1  # 赵喆 sold 1-202
+        user = accounts.create_user("zhao2", "赵喆", "test-pass-123")
+        with pytest.raises(accounts.AccountError):
+            accounts.grant_role(user, Role.OWNER, compound_id=world.a, voter_key=zhao.key)
