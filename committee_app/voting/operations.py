@@ -217,7 +217,6 @@ def _fix_roll(vote: Vote, compound: Compound) -> None:
     """Keep the roll version current at opening: the vote counts against it for ever. Codes
     issued before opening to voters no longer on that roll stop working."""
     from ..registry.operations import ensure_current_version
-    from ..registry.util import version_voter_ids
 
     version = ensure_current_version(compound)
     vote.roll_version_id = version.id if version is not None else None

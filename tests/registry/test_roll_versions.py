@@ -457,3 +457,22 @@ def test_someone_who_left_the_roll_is_no_longer_an_owner_for_grants_or_proposal_
         user = accounts.create_user("zhao2", "赵喆", "test-pass-123")
         with pytest.raises(accounts.AccountError):
             accounts.grant_role(user, Role.OWNER, compound_id=world.a, voter_key=zhao.key)
+
+
+def test_a_roll_loaded_before_versions_existed_becomes_version_1_when_a_vote_opens(app, world):
+    from sqlalchemy import delete
+
+    from committee_app.voting.tally import tally
+
+    with app.app_context():
+        versions = select(RollVersion.id).where(RollVersion.compound_id == world.a)
+        db.session.execute(delete(RollEntry).where(RollEntry.roll_version_id.in_(versions)))
+        db.session.execute(delete(RollVersion).where(RollVersion.compound_id == world.a))
+        db.session.commit()
+        assert operations.roll_summary(compound_a(world)).version is None
+        vote = _election(world)
+        db.session.commit()
+        assert vote.roll_version.number == 1 and vote.roll_version.filename.startswith("（")
+        assert tally(vote)["roll"] == {"headcount": 5, "area": "607.75"}
+        assert db.session.scalar(select(func.count(RollEntry.id)).where(
+            RollEntry.roll_version_id == vote.roll_version_id)) == 5
