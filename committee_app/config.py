@@ -27,5 +27,10 @@ class DefaultConfig:
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
     # Every date a form or command accepts lies in this range (committee_app.web.forms).
     INPUT_DATE_RANGE = ("2000-01-01", "2100-12-31")
+    # Owner roll imports (issue 12): rows read at most, the largest area of one exclusive part
+    # in m², and the most an .xlsx may unzip to (a zip bomb is refused before it is read).
+    ROLL_MAX_ROWS = 50_000
+    ROLL_MAX_UNIT_AREA = "20000.00"
+    ROLL_MAX_XLSX_BYTES = 64 * 1024 * 1024
     # The public address used in printed QR codes (voter letters); falls back to the request host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")

@@ -174,11 +174,13 @@ def authorize(ability: Ability, compound: Compound | None = None) -> None:
 
 
 def owner_voter(user: Any, compound: Compound) -> Voter | None:
-    """The voter record the user may act as in ``compound``, if any."""
+    """The voter record the user may act as in ``compound``, if any: found by its key, so an
+    owner's account follows them across roll versions, and only while they are on the roll."""
     key = scope_of(user).owner_voter_keys.get(compound.id)
     if key is None:
         return None
-    return db.session.scalar(select(Voter).where(Voter.compound_id == compound.id, Voter.key == key))
+    return db.session.scalar(select(Voter).where(Voter.compound_id == compound.id, Voter.key == key,
+                                                 Voter.is_on_roll))
 
 
 def compounds_where(user: Any, ability: Ability) -> Select:

@@ -46,7 +46,8 @@ def grant_role(user: User, role: Role, *, street_id=None, community_id=None, com
     if role == Role.OWNER:
         from ..registry.models import Voter
 
-        if not db.session.scalar(select(Voter.id).where(Voter.compound_id == compound_id, Voter.key == voter_key)):
+        if not db.session.scalar(select(Voter.id).where(Voter.compound_id == compound_id, Voter.key == voter_key,
+                                                        Voter.is_on_roll)):
             raise AccountError(_("该小区名册中没有表决权人编号 %(key)s。", key=voter_key))
     scoped = {name: value for name, value in given.items() if name in "|".join(required) and value}
     grant = RoleGrant(user_id=user.id, role=role.value, granted_by_id=getattr(granted_by, "id", None), **scoped)

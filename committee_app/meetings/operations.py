@@ -463,7 +463,8 @@ def support_of(proposal: Proposal, compound) -> checks.SupportShare:
 
     headcount, area = db.session.execute(
         select(func.count(ProposalSupport.id), func.coalesce(func.sum(Voter.area), 0))
-        .join(Voter, Voter.id == ProposalSupport.voter_id).where(ProposalSupport.proposal_id == proposal.id)
+        .join(Voter, Voter.id == ProposalSupport.voter_id)
+        .where(ProposalSupport.proposal_id == proposal.id, Voter.is_on_roll)  # supporters still owners
     ).one()
     summary = roll_summary(compound)
     return checks.support_share(headcount, Decimal(area).quantize(Decimal("0.01")), summary.headcount, summary.area,

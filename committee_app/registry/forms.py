@@ -10,7 +10,11 @@ class RollImportForm(FlaskForm):
         FileRequired(_l("请选择名册文件。")),
         FileAllowed(["xlsx", "csv"], _l("只接受 .xlsx 或 .csv 文件。")),
     ])
-    submit = SubmitField(_l("导入名册"))
+    submit = SubmitField(_l("上传并预览"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for the confirm and cancel buttons (CSRF token only)."""
 
 
 class StreetForm(FlaskForm):

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -13,8 +18,9 @@ from ..policy import Ability, authorize, can, compounds_where, get_compound_or_4
 from ..privacy import audit_personal_data
 from ..web.rows import Unavailable, isolated
 from . import operations, util
-from .forms import CommunityForm, CompoundForm, RollImportForm, StreetForm
+from .forms import CommunityForm, CompoundForm, ConfirmForm, RollImportForm, StreetForm
 from .models import Community, Compound, Street
+from .rollfile import column_label, template_csv, template_xlsx
 
 bp = Blueprint("registry", __name__)
 
@@ -47,6 +53,17 @@ def compound(code: str):
                            can_see_roll=can(current_user, Ability.PERSONAL_DATA, compound))
 
 
+def _roll_page(compound, form, *, errors=None, more_errors=0, page: int = 1, status: int = 200):
+    return render_template(
+        "registry/roll.html", compound=compound, summary=operations.roll_summary(compound),
+        voters=util.voters_page(compound, page), versions=util.versions_of(compound),
+        pending=operations.pending_version(compound), form=form,
+        can_manage=can(current_user, Ability.MANAGE, compound),
+        lock_reason=operations.roll_lock_reason(compound), errors=errors, more_errors=more_errors,
+        column_label=column_label,
+    ), status
+
+
 @bp.get("/compounds/<code>/roll")
 def roll(code: str):
     compound = get_compound_or_404(code)
@@ -54,46 +71,121 @@ def roll(code: str):
     page = request.args.get("page", 1, type=int)
     audit_personal_data("roll.page", compound, detail={"page": page})
     db.session.commit()
-    return render_template(
-        "registry/roll.html", compound=compound, summary=operations.roll_summary(compound),
-        voters=util.voters_page(compound, page), last_import=util.latest_import(compound),
-        form=RollImportForm(), can_manage=can(current_user, Ability.MANAGE, compound),
-        lock_reason=operations.roll_lock_reason(compound), errors=None,
-    )
+    return _roll_page(compound, RollImportForm(), page=page)
 
 
 @bp.post("/compounds/<code>/roll")
 def import_roll(code: str):
+    """Upload a roll: checked and kept as a pending version with its difference, to confirm."""
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     form = RollImportForm()
-    errors = None
+    errors, more_errors = None, 0
     if form.validate_on_submit():
         upload = form.roll_file.data
         try:
-            roll_import = operations.import_roll(compound, upload.filename or "roll", upload.read(),
-                                                 imported_by=current_user)
+            version = operations.preview_roll(compound, upload.filename or "roll", upload.read(),
+                                              uploaded_by=current_user)
         except operations.RollRejected as rejected:
             db.session.rollback()
             flash(str(rejected), "danger")
-            errors = rejected.errors
+            errors, more_errors = rejected.errors, rejected.more
         except operations.RegistryError as error:
             db.session.rollback()
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(_("名册已导入：%(units)s 套房屋，%(voters)s 名表决权人。", units=roll_import.units,
-                    voters=roll_import.voters), "success")
-            return redirect(url_for("registry.roll", code=compound.code))
+            flash(_("名册文件已检查：请核对以下差异，确认后才会替换现行名册。"), "info")
+            return redirect(url_for("registry.roll_version", code=compound.code, version_id=version.id))
     else:
         for messages in form.errors.values():
             for message in messages:
                 flash(message, "danger")
+    return _roll_page(compound, form, errors=errors, more_errors=more_errors, status=400)
+
+
+@bp.get("/compounds/<code>/roll/versions/<int:version_id>")
+def roll_version(code: str, version_id: int):
+    """A pending upload's preview (joins, leaves, area and owner changes, warnings), or the
+    record of a confirmed version."""
+    compound = get_compound_or_404(code)
+    authorize(Ability.PERSONAL_DATA, compound)  # it names who joins and leaves the roll
+    version = util.version_in(compound, version_id)
+    if version is None:
+        abort(404)
+    audit_personal_data("roll.version", compound, detail={"version": version.number})
+    db.session.commit()
     return render_template(
-        "registry/roll.html", compound=compound, summary=operations.roll_summary(compound),
-        voters=util.voters_page(compound, 1), last_import=util.latest_import(compound), form=form,
-        can_manage=True, lock_reason=operations.roll_lock_reason(compound), errors=errors,
-    ), 400
+        "registry/version.html", compound=compound, version=version, form=ConfirmForm(),
+        current=operations.current_version(compound), can_manage=can(current_user, Ability.MANAGE, compound),
+        lock_reason=operations.roll_lock_reason(compound) if version.is_pending else None,
+        lists=VERSION_LISTS, shown=SHOWN_ITEMS,
+    )
+
+
+VERSION_LISTS = (("joins", _l("新加入名册")), ("leaves", _l("退出名册")),
+                 ("area_changes", _l("面积变化")), ("owner_changes", _l("业主姓名变化")))
+SHOWN_ITEMS = 200
+
+
+@bp.post("/compounds/<code>/roll/versions/<int:version_id>/confirm")
+def confirm_roll(code: str, version_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    version = util.version_in(compound, version_id)
+    if version is None:
+        abort(404)
+    try:
+        version = operations.confirm_roll(version, actor=current_user)
+    except IntegrityError:  # someone else confirmed a roll of this compound at the same moment
+        db.session.rollback()
+        flash(_("名册刚刚被其他人更改，请刷新页面后重新上传。"), "danger")
+    except operations.RollRejected as rejected:
+        db.session.rollback()
+        flash(str(rejected), "danger")
+    except operations.RegistryError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("名册第 %(number)s 版已生效：%(units)s 套房屋，%(voters)s 名表决权人。", number=version.number,
+                units=version.units, voters=version.voters), "success")
+        return redirect(url_for("registry.roll", code=compound.code))
+    return redirect(url_for("registry.roll_version", code=compound.code, version_id=version_id))
+
+
+@bp.post("/compounds/<code>/roll/versions/<int:version_id>/cancel")
+def cancel_roll(code: str, version_id: int):
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    version = util.version_in(compound, version_id)
+    if version is None:
+        abort(404)
+    try:
+        operations.cancel_roll(version, actor=current_user)
+    except operations.RegistryError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("已取消这次上传，现行名册没有改变。"), "info")
+    return redirect(url_for("registry.roll", code=compound.code))
+
+
+@bp.get("/compounds/<code>/roll/template.<fmt>")
+def roll_template(code: str, fmt: str):
+    """A roll template to fill in, with the headers in the page's language."""
+    compound = get_compound_or_404(code)
+    authorize(Ability.MANAGE, compound)
+    lang = str(get_locale() or "zh")
+    if fmt == "csv":
+        data, mimetype = template_csv(lang), "text/csv"
+    elif fmt == "xlsx":
+        data, mimetype = template_xlsx(lang), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    name = ("名册模板" if lang.startswith("zh") else "roll-template") + f".{fmt}"
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
 
 
 @bp.get("/compounds/<code>/roll/notice.pdf")

@@ -66,11 +66,14 @@ class Vote(db.Model):
     result: Mapped[dict | None] = mapped_column(JSON)  # the tally as counted (tally --json shape)
     result_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"))
     committee_installed_at: Mapped[datetime | None]
+    # the roll version current when the vote opened: its count reads that version for ever
+    roll_version_id: Mapped[int | None] = mapped_column(ForeignKey("roll_version.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     candidates: Mapped[list["Candidate"]] = relationship(
         back_populates="vote", order_by="Candidate.position, Candidate.id", cascade="all, delete-orphan")
+    roll_version = relationship("RollVersion")
 
     @property
     def is_election(self) -> bool:

@@ -20,6 +20,7 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..registry.models import Building, Compound, Unit, Voter
+from ..registry.util import version_unit_voters, version_voter_ids
 from ..rules import get_rule_set
 from ..storage import operations as storage
 from . import integration, law
@@ -312,10 +313,12 @@ def open_vote(vote: Vote, compound: Compound, *, at: datetime | None = None, act
     if at is not None:
         vote.opens_at = at
     vote.opened_in_procedure = integration.in_procedure(compound)
+    _fix_roll(vote, compound)
     db.session.flush()
     record("vote.open", vote, compound_id=vote.compound_id, actor=actor,
            after={"state": "open", "opened_at": now, "opens_at": vote.opens_at,
-                  "in_procedure": vote.opened_in_procedure})
+                  "in_procedure": vote.opened_in_procedure,
+                  "roll_version": vote.roll_version.number if vote.roll_version else None})
 
 
 def close_vote(vote: Vote, compound: Compound, *, reason: str | None = None, actor=None) -> None:
@@ -381,13 +384,26 @@ def count_vote(vote: Vote, compound: Compound, *, actor=None) -> dict:
     return result
 
 
+def _fix_roll(vote: Vote, compound: Compound) -> None:
+    """Keep the roll version current at opening: the vote counts against it for ever. Codes
+    issued before opening to voters no longer on that roll stop working."""
+    from ..registry.operations import ensure_current_version
+
+    version = ensure_current_version(compound)
+    vote.roll_version_id = version.id if version is not None else None
+    if version is not None:
+        db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.used_at.is_(None),
+                                                    VotingCode.voter_id.not_in(version_voter_ids(version.id))))
+
+
 def roll_lock(compound: Compound) -> str | None:
-    """Roll lock hook: the roll is fixed once any vote of the compound has opened."""
+    """Roll lock hook: the roll cannot be replaced while a vote is open (a closed vote keeps
+    the version it opened on, so a later roll changes nothing of it)."""
     row = db.session.execute(
-        select(Vote.title).where(Vote.compound_id == compound.id, Vote.state != "draft").limit(1)).first()
+        select(Vote.title).where(Vote.compound_id == compound.id, Vote.state == "open").limit(1)).first()
     if row is None:
         return None
-    return _("表决“%(title)s”已开始，名册已锁定（投票期间及之后不得更改表决权人）。", title=row.title)
+    return _("表决“%(title)s”正在投票，投票期间名册已锁定；投票截止后可以导入新版名册。", title=row.title)
 
 
 # --------------------------------------------------------------------------- codes
@@ -454,11 +470,15 @@ def _insert_codes(vote: Vote, batch: LetterBatch, voter_ids: list[int]) -> dict[
 
 
 def _letterless_voters(vote: Vote) -> list[int]:
-    """Voters of the compound without a code for this vote and without a ballot in it."""
+    """Voters on the vote's roll (its version once open, else the current roll) without a code
+    for this vote and without a ballot in it."""
     voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
     coded = select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id)
+    on_roll = (Voter.id.in_(version_voter_ids(vote.roll_version_id)) if vote.roll_version_id is not None
+               else Voter.is_on_roll)
     return list(db.session.scalars(
-        select(Voter.id).where(Voter.compound_id == vote.compound_id, Voter.id.not_in(voted), Voter.id.not_in(coded))
+        select(Voter.id).where(Voter.compound_id == vote.compound_id, on_roll, Voter.id.not_in(voted),
+                               Voter.id.not_in(coded))
         .order_by(Voter.id)))
 
 
@@ -943,8 +963,10 @@ def _write_in(vote: Vote, name: str, *, actor=None) -> Candidate:
     return candidate
 
 
-def unit_voters(compound_id: int) -> dict[tuple[str, str], int]:
-    """{(building, unit number): voter id} for the compound (one query)."""
+def unit_voters(compound_id: int, roll_version_id: int | None = None) -> dict[tuple[str, str], int]:
+    """{(building, unit number): voter id} on the vote's roll version, else the current roll (one query)."""
+    if roll_version_id is not None:
+        return version_unit_voters(roll_version_id)
     rows = db.session.execute(
         select(Building.name, Unit.number, Unit.voter_id).join(Building, Building.id == Unit.building_id)
         .where(Unit.compound_id == compound_id))
@@ -964,7 +986,7 @@ def import_paper_file(vote: Vote, filename: str, data: bytes, *, slot: int | Non
     write_ins_allowed = vote.kind == "election" and bool(_settings(compound)[1].get("write_in_allowed"))
     parsed = parse_ballot_file(filename, data, vote.kind)
     errors = list(parsed.errors)
-    units = unit_voters(vote.compound_id)
+    units = unit_voters(vote.compound_id, vote.roll_version_id)
     candidates = {c.name: c.id for c in db.session.scalars(select(Candidate).where(Candidate.vote_id == vote.id))}
     voted = set(db.session.scalars(select(Ballot.voter_id).where(Ballot.vote_id == vote.id)))
     entered: dict[int, set[int]] = {}

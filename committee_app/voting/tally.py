@@ -137,24 +137,28 @@ def compound_settings(compound) -> dict:
 
 
 def tally(vote) -> dict:
-    """Count ``vote`` with aggregate queries over ballots joined to voters."""
+    """Count ``vote`` with aggregate queries over ballots joined to the vote's roll version."""
     from ..extensions import db
-    from ..registry.models import Compound, Voter
+    from ..registry.models import Compound, RollVersion
+    from ..registry.util import vote_roll
     from .models import Ballot, BallotChoice, Candidate
 
     compound = db.session.get(Compound, vote.compound_id)
     rule_set = get_rule_set(compound.rule_set)
     settings = rule_set.effective_settings(compound.setting_overrides)
-    weight = Voter.area if settings.get("parking_area_counts", True) else Voter.area - Voter.parking_area
-    counted = counted_voters(Voter, settings)
+    roll = vote_roll(vote.roll_version_id, vote.compound_id)
+    weight = roll.c.area if settings.get("parking_area_counts", True) else roll.c.area - roll.c.parking_area
+    counted = counted_voters(roll.c, settings)
 
-    roll_head, roll_area = db.session.execute(
-        select(func.count(Voter.id), func.coalesce(func.sum(weight), literal(0)))
-        .where(Voter.compound_id == vote.compound_id, *counted)).one()
+    number = (select(RollVersion.number).where(RollVersion.id == vote.roll_version_id).scalar_subquery()
+              if vote.roll_version_id is not None else literal(None))
+    roll_head, roll_area, roll_version = db.session.execute(
+        select(func.count(roll.c.voter_id), func.coalesce(func.sum(weight), literal(0)), number)
+        .where(*counted)).one()
 
     group_rows = db.session.execute(
         select(Ballot.is_spoilt, Ballot.is_blank, Ballot.choice, func.count(Ballot.id), func.sum(weight))
-        .join(Voter, Voter.id == Ballot.voter_id)
+        .join(roll, roll.c.voter_id == Ballot.voter_id)
         .where(Ballot.vote_id == vote.id, *counted)
         .group_by(Ballot.is_spoilt, Ballot.is_blank, Ballot.choice)).all()
     groups = [Group(bool(s), bool(b), c, int(n), Decimal(a or 0)) for s, b, c, n, a in group_rows]
@@ -165,7 +169,7 @@ def tally(vote) -> dict:
             select(BallotChoice.candidate_id.label("candidate_id"), func.count().label("headcount"),
                    func.sum(weight).label("area"))
             .join(Ballot, Ballot.id == BallotChoice.ballot_id)
-            .join(Voter, Voter.id == Ballot.voter_id)
+            .join(roll, roll.c.voter_id == Ballot.voter_id)
             .where(Ballot.vote_id == vote.id, Ballot.is_spoilt.is_(False), *counted)
             .group_by(BallotChoice.candidate_id).subquery())
         rows = db.session.execute(
@@ -186,6 +190,7 @@ def tally(vote) -> dict:
                     candidates=candidates,
                     participating_rule=str(settings.get("participating_ballots", "all_returned")),
                     participation=participation, approval=approval)
+    result["roll_version"] = roll_version
     return with_subject(result, vote, rule_set, settings)
 
 

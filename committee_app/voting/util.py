@@ -65,7 +65,7 @@ def paper_status(vote: Vote) -> PaperStatus:
     if not rows:
         return status
     voter_ids = {row.voter_id for row in rows}
-    labels = voter_labels(voter_ids)
+    labels = voter_labels(voter_ids, vote.roll_version_id)
     names = dict(db.session.execute(select(Candidate.id, Candidate.name).where(Candidate.vote_id == vote.id)).all())
     by_voter: dict[int, list[PaperEntry]] = {}
     for row in rows:
@@ -94,10 +94,14 @@ def entry_text(entry, names: dict[int, str]) -> str:
     return "；".join(parts)
 
 
-def voter_labels(voter_ids) -> dict[int, tuple[str, str]]:
-    """{voter id: (name, "1栋-1-101、…")} in two queries."""
+def voter_labels(voter_ids, roll_version_id: int | None = None) -> dict[int, tuple[str, str]]:
+    """{voter id: (name, "1栋-1-101、…")} as the vote's roll version has them, else the current roll."""
     if not voter_ids:
         return {}
+    if roll_version_id is not None:
+        from ..registry.util import version_voter_labels
+
+        return version_voter_labels(roll_version_id, voter_ids)
     names = dict(db.session.execute(select(Voter.id, Voter.display_name).where(Voter.id.in_(voter_ids))).all())
     units: dict[int, list[str]] = {}
     for voter_id, building, number in db.session.execute(
@@ -189,14 +193,16 @@ def turnout_view(vote: Vote, compound: Compound) -> dict:
     rule_set = get_rule_set(compound.rule_set)
     settings = compound_settings(compound)
     threshold = rule_set.threshold("participation")
-    weight = Voter.area if settings.get("parking_area_counts", True) else Voter.area - Voter.parking_area
-    counted = counted_voters(Voter, settings)
+    from ..registry.util import vote_roll
+
+    roll = vote_roll(vote.roll_version_id, vote.compound_id)  # the vote's roll version once open
+    weight = roll.c.area if settings.get("parking_area_counts", True) else roll.c.area - roll.c.parking_area
+    counted = counted_voters(roll.c, settings)
     roll_head, roll_area = db.session.execute(
-        select(func.count(Voter.id), func.coalesce(func.sum(weight), literal(0)))
-        .where(Voter.compound_id == vote.compound_id, *counted)).one()
+        select(func.count(roll.c.voter_id), func.coalesce(func.sum(weight), literal(0))).where(*counted)).one()
     part_head, part_area = db.session.execute(
         select(func.count(Ballot.id), func.coalesce(func.sum(weight), literal(0)))
-        .join(Voter, Voter.id == Ballot.voter_id).where(Ballot.vote_id == vote.id, *counted)).one()
+        .join(roll, roll.c.voter_id == Ballot.voter_id).where(Ballot.vote_id == vote.id, *counted)).one()
     roll_area, part_area = Decimal(roll_area or 0), Decimal(part_area or 0)
 
     def needed(part, whole) -> Fraction:  # what is still missing to reach the share (以上: inclusive)

@@ -337,7 +337,7 @@ def paper(code: str, vote_id: int):
 def enter_paper(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = request.form
-    voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
+    voter_id = operations.unit_voters(compound.id, vote.roll_version_id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
     try:
         if voter_id is None:
             raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
@@ -525,7 +525,7 @@ def _ballot_page(compound, vote, *, code_text="", status=200, selected=(), choic
         flash(problem, "danger")
     voter_name = None
     if voter_id is not None and not problem:
-        voter_name = util.voter_labels({voter_id}).get(voter_id)
+        voter_name = util.voter_labels({voter_id}, vote.roll_version_id).get(voter_id)
     return render_template("voting/ballot.html", compound=compound, vote=vote, code=code_text if code else "",
                            voter=voter_name if not problem else None, already=already and not problem,
                            accepting=vote.accepts_ballots_at(clock.utcnow()), selected=set(selected),

@@ -13,7 +13,8 @@ def test_compound_create_roll_import_and_summary(app, runner, tmp_path):
     result = runner.invoke(args=["roll", "import", "ZT9", str(roll)])
     assert result.exit_code == 0, result.output
     result = runner.invoke(args=["roll", "summary", "ZT9", "--json"])
-    assert json.loads(result.output) == {"compound": "ZT9", "units": 7, "voters": 5, "headcount": 5, "area": "607.75"}
+    assert json.loads(result.output) == {"compound": "ZT9", "units": 7, "voters": 5, "headcount": 5, "area": "607.75",
+                                         "roll_version": 1}
 
 
 def test_a_bad_roll_file_prints_row_errors_and_exits_non_zero(app, runner, tmp_path):

@@ -25,6 +25,13 @@ def upload(client, code, filename, data):
                        content_type="multipart/form-data")
 
 
+def upload_and_confirm(client, code, filename, data):
+    """Upload (the page shows the difference), then confirm the pending version."""
+    response = upload(client, code, filename, data)
+    assert response.status_code == 302 and "/roll/versions/" in response.headers["Location"], response.status_code
+    return client.post(response.headers["Location"] + "/confirm")
+
+
 def xlsx_bytes(rows):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -47,7 +54,7 @@ def test_an_organiser_imports_a_roll_from_an_excel_file(app, client, world, logi
                        ["1栋", "1-102", 80.5, "张三", "R1", "已售", None],
                        ["2栋", "2-101", 120.25, None, None, "未售", None],
                        ["车库", "P-1", 12, "李喆", None, "已售", "是"]])
-    response = upload(client, "A", "名册.xlsx", data)
+    response = upload_and_confirm(client, "A", "名册.xlsx", data)
     assert response.status_code == 302
     result = summary(app, world.a)
     assert (result.units, result.voters, result.area) == (4, 3, Decimal("312.75"))
@@ -62,7 +69,7 @@ def test_an_organiser_imports_a_roll_from_an_excel_file(app, client, world, logi
 def test_csv_in_each_encoding_committees_use(app, client, world, login_as, encoding):
     login_as("organiser")
     text = "楼栋,房号,面积,业主\n5栋,1-101,88.00,孙伟\n5栋,1-102,99.99,周敏\n"
-    assert upload(client, "A", "roll.csv", text.encode(encoding)).status_code == 302
+    assert upload_and_confirm(client, "A", "roll.csv", text.encode(encoding)).status_code == 302
     assert summary(app, world.a).units == 2
 
 
@@ -127,7 +134,7 @@ def test_a_reimport_keeps_voter_ids_of_owners_still_on_the_roll(app, world):
 
 def test_the_import_is_audited(app, client, world, login_as):
     login_as("organiser")
-    upload(client, "A", "roll.csv", roll_csv(GOOD_ROWS))
+    upload_and_confirm(client, "A", "roll.csv", roll_csv(GOOD_ROWS))
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "roll.import")
                                    .order_by(AuditEntry.seq.desc())).first()
@@ -150,7 +157,8 @@ def test_the_roll_notice_pdf_shows_names_as_real_glyphs(app, client, world, logi
         assert expected in text
 
 
-def test_a_reimport_that_drops_a_voter_other_records_point_at_is_refused_whole(app, world):
+def test_a_voter_other_records_point_at_leaves_the_roll_but_keeps_their_record(app, world):
+    from committee_app.committees.models import CommitteeMember
     from committee_app.committees.operations import install_committee
 
     with app.app_context():
@@ -158,8 +166,10 @@ def test_a_reimport_that_drops_a_voter_other_records_point_at_is_refused_whole(a
         zhao = db.session.scalar(select(Voter).where(Voter.compound_id == world.a, Voter.display_name == "赵喆"))
         install_committee(compound, members=[("赵喆", zhao.id, "chair")], elected_on=date(2026, 1, 10))
         db.session.commit()
-        before = operations.roll_summary(compound)
-        with pytest.raises(operations.RegistryError, match="引用"):
-            operations.import_roll(compound, "roll.csv", roll_csv(GOOD_ROWS))
-        db.session.rollback()
-        assert operations.roll_summary(compound) == before
+        version = operations.import_roll(compound, "roll.csv", roll_csv(GOOD_ROWS))
+        db.session.commit()
+        assert version.number == 2 and version.diff["leaves"]["count"] == 5
+        assert operations.roll_summary(compound).voters == 2
+        zhao = db.session.get(Voter, zhao.id)
+        assert not zhao.is_on_roll and zhao.display_name == "赵喆"
+        assert db.session.scalar(select(CommitteeMember.voter_id).where(CommitteeMember.name == "赵喆")) == zhao.id

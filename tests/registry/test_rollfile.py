@@ -158,7 +158,10 @@ def test_duplicated_column_is_a_wrong_column():
     ("1栋,101,0,张三,", "area", "面积必须大于0"),
     ("1栋,101,-5,张三,", "area", "面积必须大于0"),
     ("1栋,101,89.123,张三,", "area", "面积「89.123」最多保留两位小数"),
-    ("1栋,101,1e30,张三,", "area", "面积「1e30」过大"),
+    ("1栋,101,1e30,张三,", "area", "面积「1e30」只能用半角数字和小数点书写，如 89.50"),
+    ("1栋,101,1_000,张三,", "area", "面积「1_000」只能用半角数字和小数点书写，如 89.50"),
+    ("1栋,101,１２０,张三,", "area", "面积「１２０」只能用半角数字和小数点书写，如 89.50"),
+    ("1栋,101,99999999.99,张三,", "area", "面积「99999999.99」超过一个专有部分的上限 20000.00 ㎡，请核对"),
     (",101,50,张三,", "building", "缺少楼栋"),
     ("1栋,,50,张三,", "unit", "缺少房号"),
     ("1栋,101,50,张三,出租", "status", "状态「出租」无法识别，应为「已售」或「未售」"),
@@ -253,3 +256,64 @@ def test_a_20000_row_roll_parses_quickly():
     assert result.ok, messages(result)[:3]
     assert len(result.rows) == 20_000
     assert elapsed < 2.0, f"parse took {elapsed:.2f} s"
+
+
+def test_the_row_cap_stops_reading_a_stream_that_never_ends():
+    import itertools
+
+    from committee_app.registry.rollfile import parse_roll_rows
+
+    endless = itertools.chain([("楼栋", "房号", "面积", "业主")],
+                              (("1栋", f"1-{n}", "90", f"业主{n}") for n in itertools.count()))
+    result = parse_roll_rows(endless, max_rows=1000)
+    assert not result.ok and result.errors[0].row is None
+    assert "1,000" in result.errors[0].message_zh
+
+
+def test_an_xlsx_with_more_rows_than_the_cap_is_refused():
+    rows = [["楼栋", "房号", "面积", "业主"]] + [["1栋", f"1-{n}", 90, f"业主{n}"] for n in range(30)]
+    result = parse_roll_file("roll.xlsx", xlsx_bytes(rows), max_rows=20)
+    assert [str(e) for e in result.errors] == [
+        "文件超过 20 行的上限（空行也计入），未导入任何数据。请核对文件，或分小区导入"]
+
+
+def test_a_workbook_declaring_a_huge_sheet_reads_only_its_cells():
+    """A sheet that declares A1:XFD1048576 would make every row 16,384 cells wide."""
+    import re
+    import zipfile
+
+    from committee_app.registry.rollfile import MAX_COLUMNS, _xlsx_stream
+
+    data = xlsx_bytes([["楼栋", "房号", "面积", "业主"], ["1栋", "1-1", 90, "张三"]])
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<dimension ref="A1:D2" />', b'<dimension ref="A1:XFD1048576" />')
+                content = re.sub(rb'r="([A-D]?)2"', rb'r="\g<1>300"', content)  # a gap: rows 2-299 missing
+                assert b"XFD1048576" in content and b'<row r="300"' in content
+            out.writestr(item, content)
+    widths = {len(row) for row in _xlsx_stream(buffer.getvalue())}
+    assert max(widths) <= MAX_COLUMNS
+    result = parse_roll_file("roll.xlsx", buffer.getvalue())
+    assert result.ok and [row.row_number for row in result.rows] == [300]
+
+
+def test_201_bad_rows_list_200_errors_and_count_the_rest():
+    lines = ["楼栋,房号,面积,业主"] + [f"1栋,1-{n},abc,张三" for n in range(201)]
+    result = parse_roll_file("roll.csv", csv_bytes(lines))
+    assert len(result.errors) == 200 and result.error_count == 201 and result.more_errors == 1
+
+
+def test_the_length_limits_fit_the_database_columns():
+    from committee_app.registry.models import Building, Owner, Unit, Voter
+    from committee_app.registry.rollfile import MAX_LENGTHS, MAX_UNIT_KEY
+
+    assert MAX_LENGTHS["building"] <= Building.__table__.c.name.type.length
+    assert MAX_LENGTHS["unit"] <= Unit.__table__.c.number.type.length
+    assert MAX_LENGTHS["owner"] <= Owner.__table__.c.name.type.length
+    assert MAX_LENGTHS["phone"] <= Voter.__table__.c.phone.type.length
+    assert MAX_LENGTHS["owner_ref"] + len("ref:") <= Voter.__table__.c.key.type.length
+    assert MAX_UNIT_KEY + len("unit:/") <= Voter.__table__.c.key.type.length

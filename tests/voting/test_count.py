@@ -115,7 +115,7 @@ def test_tally_json_prints_exactly_the_spec_shape_for_an_election(app, runner, w
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "candidates", "status",
-                          "basis", "subject", "matter_basis"]
+                          "basis", "roll_version", "subject", "matter_basis"]
     assert data["subject"] == "committee" and data["matter_basis"]["item"] == 3
     assert data["election"] == vote_id and data["kind"] == "election" and data["matter"] == "ordinary"
     assert data["roll"] == {"headcount": 5, "area": "607.75"}
@@ -136,7 +136,7 @@ def test_tally_json_for_a_motion(app, runner, world, motion):
         db.session.commit()
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "votes", "passed",
-                          "status", "basis", "subject", "matter_basis"]
+                          "status", "basis", "roll_version", "subject", "matter_basis"]
     assert data["subject"] == "maintenance_funds_raise" and data["matter_basis"]["item"] == 6
     assert "四分之三以上" in data["matter_basis"]["reason"] and "CC art 278" in data["matter_basis"]["citations"]
     assert data["votes"] == {"for": {"headcount": 3, "area": "505.75"}, "against": {"headcount": 0, "area": "0.00"},

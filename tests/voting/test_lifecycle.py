@@ -72,7 +72,7 @@ def test_the_vote_cannot_open_before_the_meeting_notice_has_stood(app, client, w
         assert db.session.get(Vote, vote_id).state == "draft"
 
 
-def test_the_roll_is_locked_once_a_vote_has_opened(app, world, election):
+def test_the_roll_is_locked_while_a_vote_is_open(app, world, election):
     vote_id = election(open=False)
     with app.app_context():
         compound = db.session.get(Compound, world.a)
@@ -82,6 +82,10 @@ def test_the_roll_is_locked_once_a_vote_has_opened(app, world, election):
         db.session.commit()
         with pytest.raises(registry.RegistryError, match="名册已锁定"):
             registry.import_roll(compound, "roll.csv", SMALL_ROLL)
+        db.session.rollback()
+        operations.close_vote(vote, compound)
+        db.session.commit()
+        assert registry.import_roll(compound, "roll.csv", SMALL_ROLL).number == 3  # a closed vote keeps version 2
 
 
 @needs_poppler
