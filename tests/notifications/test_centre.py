@@ -94,11 +94,16 @@ def test_the_calendar_feed_parses_and_holds_the_persons_deadlines_and_votes(app,
 
     from committee_app.voting import operations as voting
 
+    from committee_app.notices.operations import post_notice
+
     procedure_id, step_id = _returned_step(app, world)
+    opens_at = datetime.combine(clock.today() + timedelta(days=20), datetime.min.time()).replace(hour=1)
     with app.app_context():
-        voting.create_election(db.session.get(Compound, world.a), title="第二届业主委员会选举", seats=1,
-                               candidates=["张三"], opens_at=datetime(2026, 12, 20, 1, 0),
-                               closes_at=datetime(2026, 12, 20, 10, 0))
+        compound = db.session.get(Compound, world.a)
+        post_notice(compound, kind="meeting_notice", title="业主大会会议通知", posted_on=clock.today())
+        # in a procedure the candidates come from the finalised list: this vote has none yet
+        voting.create_election(compound, title="第二届业主委员会选举", seats=1, is_by_election=True,
+                               opens_at=opens_at, closes_at=opens_at + timedelta(hours=9))
         db.session.commit()
     login_as("organiser")
     page = client.get("/notifications/settings").get_data(as_text=True)
@@ -113,7 +118,7 @@ def test_the_calendar_feed_parses_and_holds_the_persons_deadlines_and_votes(app,
     assert str(r2["url"]).endswith(f"/compounds/A/procedures/{procedure_id}#step-{step_id}")
     vote = next(e for uid, e in events.items() if uid.startswith("vote-"))
     assert "第二届业主委员会选举" in str(vote["summary"])
-    assert vote.decoded("dtstart").replace(tzinfo=None) == datetime(2026, 12, 20, 1, 0)
+    assert vote.decoded("dtstart").replace(tzinfo=None) == opens_at
     # the owner's feed holds the vote of their compound, not the organiser's deadlines
     login_as("owner")
     owner_feed = re.search(r'value="(http[^"]+\.ics)"', client.get("/notifications/settings").get_data(as_text=True))

@@ -95,7 +95,8 @@ def test_owners_hear_of_a_vote_and_the_one_who_stopped_optional_messages_only_of
     clock.freeze(at(day))
     with app.app_context():
         compound = db.session.get(Compound, world.a)
-        vote = voting.create_election(compound, title="第二届业主委员会选举", seats=1, candidates=["张三"],
+        post_notice(compound, kind="meeting_notice", title="业主大会会议通知", posted_on=day - timedelta(days=20))
+        vote = voting.create_election(compound, title="第二届业主委员会选举", seats=1, candidates=["张三"], is_by_election=True,
                                       opens_at=at(day + timedelta(days=2)), closes_at=at(day + timedelta(days=6)))
         post_notice(compound, kind="roll_notice", title="甲小区业主名册公示", posted_on=day, publicity_days=15,
                     pdf=b"%PDF-1.4 test")
@@ -166,7 +167,7 @@ def test_objections_candidate_list_paper_ballots_and_the_result_reach_the_right_
         db.session.add(Objection(candidate_list_id=candidate_list.id, voter_id=voter_id, lodged_on=day,
                                  text="候选人张三拖欠物业费"))
         b = db.session.get(Compound, world.b)
-        vote = voting.create_election(b, title="乙小区业主委员会选举", seats=1, candidates=["钱堃"])
+        vote = voting.create_election(b, title="乙小区业主委员会选举", seats=1, candidates=["钱堃"], is_by_election=True)
         voting.open_vote(vote, b, enforce_gate=False)
         b_voter = db.session.scalar(db.select(Voter.id).where(Voter.compound_id == world.b,
                                                               Voter.display_name == "赵喆"))

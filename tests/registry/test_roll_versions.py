@@ -145,7 +145,7 @@ def _election(world, *, open_it=True):
     from committee_app.voting import operations as voting
 
     compound = compound_a(world)
-    vote = voting.create_election(compound, title="第二届业委会选举", seats=1, candidates=["甲", "乙"])
+    vote = voting.create_election(compound, title="第二届业委会选举", seats=1, candidates=["甲", "乙"], is_by_election=True)
     if open_it:
         voting.open_vote(vote, compound, enforce_gate=False)
     return vote

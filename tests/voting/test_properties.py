@@ -14,7 +14,8 @@ from committee_app.registry.models import Compound
 from committee_app.voting import operations
 from committee_app.voting.tally import CandidateCount, Group, decide, tally
 
-AREAS = st.integers(min_value=1, max_value=99_999_999).map(lambda cents: Decimal(cents) / 100)
+# any two-decimal area a roll may hold: 0.01 m² up to ROLL_MAX_UNIT_AREA (20,000 m² per exclusive part)
+AREAS = st.integers(min_value=1, max_value=2_000_000).map(lambda cents: Decimal(cents) / 100)
 CHOICES = st.sampled_from(["for", "against", "abstain", None])  # None: no ballot returned
 _codes = itertools.count()
 
