@@ -7,12 +7,14 @@ from .deadlines import (
     Violation,
     add_months,
     check_date,
+    counted_due_date,
     days_between,
     due_date,
     reelection_due_on,
     reelection_status,
     today_in_shanghai,
 )
+from .periods import CountedDate, earliest_after, latest_before, period_end, term_end
 from .loader import RuleDataError, get_rule_set, get_rule_sets, load_rule_sets
 from .model import (
     CandidateCondition,
@@ -36,6 +38,7 @@ from .thresholds import (
 __all__ = [
     "CandidateCondition",
     "ChecklistItem",
+    "CountedDate",
     "DeadlineRule",
     "Procedure",
     "RuleDataError",
@@ -47,10 +50,15 @@ __all__ = [
     "add_months",
     "approved",
     "check_date",
+    "counted_due_date",
     "committee_motion_passes",
     "committee_quorum",
     "days_between",
     "due_date",
+    "earliest_after",
+    "latest_before",
+    "period_end",
+    "term_end",
     "get_rule_set",
     "get_rule_sets",
     "load_rule_sets",

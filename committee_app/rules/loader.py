@@ -36,20 +36,25 @@ from .model import (
     DEADLINE_KINDS,
     DEADLINE_UNITS,
     DOCUMENT_KINDS,
+    PERIOD_DIRECTIONS,
+    PERIOD_KINDS,
     PROCEDURE_KINDS,
     SETTING_TYPES,
     SITUATIONS,
     STEP_ACTIONS,
     THRESHOLD_BASES,
     THRESHOLD_COMPARISONS,
+    WAIVER_ROLES,
     CandidateCondition,
     ChecklistItem,
     DeadlineRule,
+    PeriodCounting,
     Procedure,
     RuleSet,
     Setting,
     StepRule,
     Threshold,
+    WaiverRule,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -123,12 +128,17 @@ class _Merged:
     thresholds: dict[str, _Entry]
     candidate_conditions: dict[str, _Entry]
     checklists: dict[str, _Entry]
-    procedures: dict[str, dict[str, Any]]  # kind -> {"top": {...}, "steps": {key: _Entry}}
+    procedures: dict[str, dict[str, Any]]
+    period_counting: dict[str, _Entry] = None  # type: ignore[assignment]
+
+    def __post_init__(self):
+        if self.period_counting is None:
+            self.period_counting = {}  # kind -> {"top": {...}, "steps": {key: _Entry}}
 
 
 _TOP_FIELDS = {"title_zh", "title_en", "extends", "settings", "thresholds", "procedures",
-               "candidate_conditions", "checklists"}
-_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists")
+               "candidate_conditions", "checklists", "period_counting"}
+_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists", "period_counting")
 
 
 def _resolve(key: str, raw_files: dict, merged: dict[str, _Merged], chain: tuple[str, ...]) -> _Merged:
@@ -142,7 +152,7 @@ def _resolve(key: str, raw_files: dict, merged: dict[str, _Merged], chain: tuple
         raise RuleDataError(f"{filename}: {unknown[0]}: unknown key")
     base_key = raw.get("extends")
     if base_key is None:
-        result = _Merged(filename, [filename], {}, {}, {}, {}, {}, {})
+        result = _Merged(filename, [filename], {}, {}, {}, {}, {}, {}, {})
     else:
         if not isinstance(base_key, str) or base_key not in raw_files:
             raise RuleDataError(f"{filename}: extends: unknown rule set {base_key!r}")
@@ -296,6 +306,7 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
     )
     conditions = tuple(_build_condition(entry, settings_by_key) for entry in merged.candidate_conditions.values())
     checklists = tuple(_build_checklist_item(entry) for entry in merged.checklists.values())
+    counting = tuple(_build_period_counting(entry) for entry in merged.period_counting.values())
     return RuleSet(
         key=key,
         title_zh=title_zh,
@@ -307,6 +318,7 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
         candidate_conditions=conditions,
         checklists=checklists,
         source_files=tuple(merged.files),
+        period_counting=counting,
     )
 
 
@@ -395,7 +407,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         entry.data, entry.file, f"procedures.{kind}.steps[{entry.index}]",
         required={"key", "title_zh", "title_en", "actor", "prerequisites", "deadline", "documents",
                   "street_signoff", "citations", "completed_by"},
-        optional={"action", "unconfirmed", "notes_zh", "notes_en"},
+        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver"},
     )
     key = entry.data["key"]
     prerequisites = fields.texts("prerequisites")
@@ -415,6 +427,11 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
     deadline = None
     if entry.data["deadline"] is not None:
         deadline = _build_deadline(entry.data["deadline"], fields, settings, citations)
+    waiver = None
+    if entry.data.get("waiver") is not None:
+        if action == "vote":
+            fields.fail("waiver", "the vote step is never waivable")
+        waiver = _build_waiver(entry.data["waiver"], fields)
     return StepRule(
         key=key,
         procedure=kind,
@@ -431,6 +448,35 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         unconfirmed=unconfirmed,
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
+        waiver=waiver,
+    )
+
+
+def _build_waiver(raw: Any, step: _Fields) -> WaiverRule:
+    if not isinstance(raw, dict):
+        step.fail("waiver", f"expected a mapping or null, got {raw!r}")
+    fields = _Fields(raw, step.file, f"{step.path}.waiver", {"by", "citations"}, {"notes_zh", "notes_en"})
+    by = fields.texts("by", WAIVER_ROLES, "waiver role")
+    if not by:
+        fields.fail("by", "name who may waive the step (or leave out 'waiver': the step cannot be waived)")
+    return WaiverRule(by=by, citations=fields.citations(), notes_zh=fields.text("notes_zh"),
+                      notes_en=fields.text("notes_en"))
+
+
+def _build_period_counting(entry: _Entry) -> PeriodCounting:
+    fields = _Fields(
+        entry.data, entry.file, _where("period_counting", entry),
+        required={"key", "title_zh", "title_en", "direction", "extends_past_holidays", "citations", "unconfirmed"},
+        optional={"notes_zh", "notes_en"},
+    )
+    key = entry.data["key"]
+    if key not in PERIOD_KINDS:
+        fields.fail("key", f"unknown period kind {key!r}; expected one of: {', '.join(PERIOD_KINDS)}")
+    return PeriodCounting(
+        key=key, title_zh=fields.text("title_zh"), title_en=fields.text("title_en"),
+        direction=fields.one_of("direction", PERIOD_DIRECTIONS, "direction"),
+        extends_past_holidays=fields.flag("extends_past_holidays"), citations=fields.citations(),
+        unconfirmed=fields.flag("unconfirmed"), notes_zh=fields.text("notes_zh"), notes_en=fields.text("notes_en"),
     )
 
 
