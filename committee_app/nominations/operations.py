@@ -404,7 +404,8 @@ def _list_pdf(compound: Compound, candidate_list: CandidateList) -> bytes:
 
 
 def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
-    """Post the candidate list notice with its objection period (days counted inclusively)."""
+    """Post the candidate list notice with its objection period (CC arts 201-203: from the day after
+    posting, extended past a statutory rest day)."""
     candidate_list = _require_list(compound, "vetting")
     if not candidate_list.vetted_on:
         raise NominationError(_("资格审查尚未结束，不能公示候选人名单。"))

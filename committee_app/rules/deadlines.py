@@ -44,10 +44,14 @@ _COUNTING_KEYS = {"before": "before", "within": "within", "after": "after"}
 
 
 def _counting(kind: str):
+    return _counting_key(_COUNTING_KEYS.get(kind, kind))
+
+
+def _counting_key(key: str):
     from .loader import get_rule_set
 
     try:
-        return get_rule_set("national").counting(_COUNTING_KEYS[kind])
+        return get_rule_set("national").counting(key)
     except KeyError:
         return None
 
@@ -72,6 +76,38 @@ def counted_due_date(rule: DeadlineRule, anchors: Mapping[str, date | None],
         return periods.earliest_after(anchor, amount, unit, citations=citations)
     extends = counting.extends_past_holidays if counting is not None else True
     return periods.period_end(anchor, amount, unit, extends_past_holidays=extends, citations=citations)
+
+
+def publicity_period(posted_on: date, days: int) -> periods.CountedDate:
+    """A publicity or objection period of ``days`` days for a notice posted on ``posted_on``
+    (rule data ``period_counting.publicity``): posted 10-01 with 7 days, it ends at 24:00 on 10-08."""
+    counting = _counting_key("publicity")
+    return periods.period_end(posted_on, days,
+                              extends_past_holidays=counting.extends_past_holidays if counting else True,
+                              citations=counting.citations if counting else periods.COUNTING_CITATIONS)
+
+
+def counted_term_end(starts_on: date, years: int) -> periods.CountedDate:
+    """Last day of a committee term of ``years`` years from ``starts_on`` (rule data ``period_counting.term``)."""
+    counting = _counting_key("term")
+    return periods.term_end(starts_on, years, citations=counting.citations if counting else
+                            ("CC art 201", "CC art 202", "CC art 204"))
+
+
+def counted_within(event_on: date, amount: int, unit: str = "days") -> periods.CountedDate:
+    """Last day of "within ``amount`` ``unit`` after the event" (rule data ``period_counting.within``)."""
+    counting = _counting_key("within")
+    return periods.period_end(event_on, amount, unit,
+                              extends_past_holidays=counting.extends_past_holidays if counting else True,
+                              citations=counting.citations if counting else periods.COUNTING_CITATIONS)
+
+
+def counted_before(anchor_on: date, amount: int, unit: str = "days", *, excludes_anchor_day: bool = False
+                   ) -> periods.CountedDate:
+    """Latest day for an act at least ``amount`` ``unit`` before ``anchor_on`` (``period_counting.before``)."""
+    counting = _counting_key("before")
+    return periods.latest_before(anchor_on, amount, unit, excludes_anchor_day=excludes_anchor_day,
+                                 citations=counting.citations if counting else ("CC art 201",))
 
 
 def due_date(rule: DeadlineRule, anchors: Mapping[str, date | None], settings: Mapping[str, object]) -> date | None:

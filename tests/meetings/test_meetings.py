@@ -227,5 +227,6 @@ def test_oversight_findings_name_urgent_meetings_late_postings_and_missed_reques
         db.session.commit()
         kinds = [(f["kind"], f["on"]) for f in oversight_findings(compound, TODAY)]
         assert kinds == [("request_overdue", date(2026, 11, 17)), ("urgent_meeting", date(2026, 11, 18)),
-                         ("decisions_overdue", date(2026, 11, 21))]
+                         # day 3 after the meeting is Saturday 11-21: moved to Monday (CC art 203)
+                         ("decisions_overdue", date(2026, 11, 23))]
         assert all("GR art 37-39" in f["citations"] for f in oversight_findings(compound, TODAY))
