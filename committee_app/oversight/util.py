@@ -42,8 +42,16 @@ class Result:
 
     def evidence(self, checks: CheckSet, language: str = "zh") -> list[tuple[str, str]]:
         values = self.outcome.values
-        return [(checks.label(key, language), "—" if values.get(key) is None else str(values[key]))
+        return [(checks.label(key, language), _evidence_text(values.get(key), language))
                 for key in self.outcome.evidence]
+
+
+def _evidence_text(value, language: str) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "explanation"):  # a rules.CountedDate: say how it was counted
+        return value.explanation(language)
+    return str(value)
 
 
 def evaluate(facts: CompoundFacts, checks: CheckSet | None = None) -> list[Result]:
