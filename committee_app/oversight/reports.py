@@ -20,6 +20,12 @@ def _d(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _local_d(moment) -> str:
+    """A stored naive-UTC datetime as its date in Asia/Shanghai (a sign-off at 23:30 UTC on the 1st
+    happened on the 2nd in the compound)."""
+    return clock.to_local(moment).date().isoformat() if moment is not None else ""
+
+
 def _result_dict(result, checks) -> dict:
     return {"key": result.check.key, "title": result.check.title_zh, "severity": result.severity,
             "severity_label": SEVERITY_LABELS[result.severity][0], "text": result.text("zh"),
@@ -47,12 +53,13 @@ def compliance_report_context(compound, procedure) -> dict:
             "number": number, "title": rule.title_zh if rule else step.key,
             "state": putil.STATE_LABELS.get(step.state, step.state),
             "due_on": _d(view.due_on), "done_on": _d(step.done_on), "is_overdue": view.is_overdue,
+            "due_counted": view.due_counted.explanation_zh if view.due_counted is not None else "",
             "late_note": view.late_note, "citations": list(rule.citations) if rule else [],
             "needs_signoff": bool(rule and rule.street_signoff),
-            "signed_off": ({"by": user_names.get(step.signed_off_by_id, ""), "on": _d(step.signed_off_at.date())}
+            "signed_off": ({"by": user_names.get(step.signed_off_by_id, ""), "on": _local_d(step.signed_off_at)}
                            if step.signed_off_at else None),
             "returned": ({"reason": step.returned_reason, "by": user_names.get(step.returned_by_id, ""),
-                          "on": _d(step.returned_at.date()) if step.returned_at else ""}
+                          "on": _local_d(step.returned_at)}
                          if step.returned_reason else None),
             "waived_reason": step.waived_reason if step.state == "waived" else None,
         })

@@ -17,7 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..rules import DeadlineRule, RuleSet, StepRule, Violation, check_date, due_date, get_rule_set
+from ..rules import (CountedDate, DeadlineRule, RuleSet, StepRule, Violation, check_date, counted_due_date, due_date,
+                     earliest_after, get_rule_set)
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
 #: anchors the organiser chooses (moving them moves the step); violations of a "before"
@@ -52,6 +53,13 @@ def procedure_title(procedure: Procedure) -> str:
 
 def deadline_citations(rule: StepRule) -> tuple[str, ...]:
     return (rule.deadline.citations if rule.deadline and rule.deadline.citations else ()) or rule.citations
+
+
+def step_due_counted(rule: StepRule, anchors: dict, settings: dict) -> CountedDate | None:
+    """The step's deadline date with how it was counted (CC arts 200-204), or None."""
+    if rule.deadline is None:
+        return None
+    return counted_due_date(rule.deadline, anchors, settings)
 
 
 def step_due_on(rule: StepRule, anchors: dict, settings: dict) -> date | None:
@@ -102,6 +110,7 @@ class StepView:
     is_overdue: bool
     late_note: str | None  # set when the step was done after a time limit (recorded, not refused)
     prerequisites_missing: tuple[str, ...]  # titles of unsettled prerequisite steps
+    due_counted: CountedDate | None = None  # how due_on was counted
 
 
 def timeline(procedure: Procedure, settings: dict, today: date | None = None) -> list[StepView]:
@@ -115,7 +124,8 @@ def timeline(procedure: Procedure, settings: dict, today: date | None = None) ->
         if rule is None:
             views.append(StepView(step, None, None, False, None, ()))
             continue
-        due_on = step_due_on(rule, anchors, settings)
+        due_counted = step_due_counted(rule, anchors, settings)
+        due_on = due_counted.on if due_counted is not None else None
         late_note = None
         if step.done_on is not None and rule.deadline is not None and step.state not in OPEN_STATES:
             violation = check_date(rule.deadline, step.done_on, anchors, settings)
@@ -125,7 +135,8 @@ def timeline(procedure: Procedure, settings: dict, today: date | None = None) ->
             rules[key].title_zh for key in rule.prerequisites
             if key in by_key and key in rules and not by_key[key].is_settled
         )
-        views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing))
+        views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing,
+                              due_counted))
     return views
 
 
@@ -226,8 +237,9 @@ def vote_gate(compound, opens_on: date) -> str | None:
     with citation).
 
     The meeting notice step must be done, and the notice must have stood its full period: posted at
-    least ``meeting_notice_days`` (15, PMR art 14) before ``opens_on``, counted inclusively
-    (CC art 1259: posted on the 1st, a vote may open on the 16th). The vote may not open before the
+    least ``meeting_notice_days`` (15, PMR art 14) before ``opens_on``; the posting day is not counted
+    (CC art 201: posted on the 1st, a vote may open on the 16th; on the 17th when the compound's setting
+    ``notice_period_excludes_meeting_day`` leaves out the meeting day too). The vote may not open before the
     meeting date the notice announced. A compound without an active procedure is not gated here
     (a vote outside a formation or re-election is the voting feature's business).
     """
@@ -247,7 +259,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
     if violation is not None:
         days = settings.get("meeting_notice_days", 15)
         return _("会议通知于 %(posted)s 发出，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
-                 "含本数）；%(opens)s 不可开始投票（依据：%(citations)s）",
+                 "张贴当日不计入，民法典第201条）；%(opens)s 不可开始投票（依据：%(citations)s）",
                  posted=step.done_on.isoformat(), earliest=_earliest_vote_on(rule.deadline, step.done_on, settings),
                  days=days, opens=opens_on.isoformat(), citations="、".join(citations))
     if procedure.meeting_on is not None and opens_on < procedure.meeting_on:
@@ -258,14 +270,9 @@ def vote_gate(compound, opens_on: date) -> str | None:
 
 
 def _earliest_vote_on(deadline: DeadlineRule, posted_on: date, settings: dict) -> str:
-    from datetime import timedelta
-
     amount, unit = deadline.amount(settings)
-    if unit == "months":
-        from ..rules import add_months
-
-        return add_months(posted_on, amount).isoformat()
-    return (posted_on + timedelta(days=amount)).isoformat()
+    excludes = deadline.anchor == "meeting_on" and settings.get("notice_period_excludes_meeting_day") is True
+    return earliest_after(posted_on, amount, unit, excludes_anchor_day=excludes).isoformat()
 
 
 def deadline_text(rule: StepRule, settings: dict) -> str | None:
