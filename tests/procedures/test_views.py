@@ -115,7 +115,8 @@ def test_the_roll_notice_button_posts_the_roll_to_the_board(app, world, login_as
     assert client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
     with app.app_context():
         notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
-        assert notice.publicity_ends_on == date(2026, 12, 15) and notice.source_id == steps["R4_roll_notice"]
+        # posted 12-01: the 15 days run from 12-02 and end at 24:00 on 12-16 (CC art 201)
+        assert notice.publicity_ends_on == date(2026, 12, 16) and notice.source_id == steps["R4_roll_notice"]
         assert db.session.get(ProcedureStep, steps["R4_roll_notice"]).state == "done"
         text = _pdf_text(notice.pdf)
     assert "2026-12-01 至 2026-12-15" in text and "赵喆" in text
