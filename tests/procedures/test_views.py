@@ -119,7 +119,7 @@ def test_the_roll_notice_button_posts_the_roll_to_the_board(app, world, login_as
         assert notice.publicity_ends_on == date(2026, 12, 16) and notice.source_id == steps["R4_roll_notice"]
         assert db.session.get(ProcedureStep, steps["R4_roll_notice"]).state == "done"
         text = _pdf_text(notice.pdf)
-    assert "2026-12-01 至 2026-12-15" in text and "赵喆" in text
+    assert "2026-12-01 张贴（当日不计入，民法典第201条）至 2026-12-16 24时止" in text and "赵喆" in text
     assert "甲小区业主名册公示" in _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
 
 
