@@ -84,6 +84,49 @@ def is_refusal(deadline: DeadlineRule, step_on: date, anchors: dict, violation: 
     return deadline.anchor in MOVABLE_ANCHORS
 
 
+def waiver_rule(rule: StepRule | None):
+    """The rule data's waiver of ``rule`` (who may waive it), or None: a statutory step, or the vote,
+    which nobody may waive."""
+    if rule is None or rule.action == "vote":
+        return None
+    return rule.waiver
+
+
+def is_street_office(user, compound) -> bool:
+    """Whether ``user`` acts for the street office over ``compound`` (signs off its steps)."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return False
+    from ..policy import Ability, can
+
+    return can(user, Ability.SIGN_OFF, compound)
+
+
+def waiver_option(rule: StepRule | None, user, compound) -> str | None:
+    """What ``user`` may do to waive an open step: ``"waive"`` (settled at once: the street office
+    approving, or the organiser where the rule lets it waive alone), ``"request"`` (the organiser
+    waives and the street office must approve), or None (not waivable for this user)."""
+    waiver = waiver_rule(rule)
+    if waiver is None or user is None:
+        return None
+    from ..policy import Ability, can
+
+    if is_street_office(user, compound) and waiver.street_office_may_approve:
+        return "waive"
+    if can(user, Ability.MANAGE, compound):
+        if waiver.organiser_may_waive:
+            return "waive"
+        if waiver.street_office_may_approve:
+            return "request"
+    return None
+
+
+def unapproved_waivers(procedure: Procedure) -> list[tuple[ProcedureStep, StepRule | None]]:
+    """Steps waived without an approval the vote may rely on (awaiting the street office, or a
+    statutory step waived before the rules said it may not be)."""
+    rules = procedure_rules(procedure)
+    return [(step, rules.get(step.key)) for step in procedure.steps if step.state == "waived" and not step.is_settled]
+
+
 def violation_text(violation: Violation, citations: tuple[str, ...]) -> str:
     from flask_babel import get_locale
 
@@ -246,6 +289,12 @@ def vote_gate(compound, opens_on: date) -> str | None:
     procedure = active_procedure(compound)
     if procedure is None:
         return None
+    waived = unapproved_waivers(procedure)
+    if waived:
+        step, rule = waived[0]
+        return _("“%(step)s”已被豁免但未经街道办事处批准，不能视为已完成，暂不能开始投票（依据：%(citations)s）",
+                 step=rule.title_zh if rule else step.key,
+                 citations="、".join((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
     step = meeting_notice_step(procedure)
     if step is None:
         return None
