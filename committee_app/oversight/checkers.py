@@ -24,7 +24,7 @@ CHECKERS = (
     "step_before_meeting", "vote_after_notice", "quorum_before_result", "matter_threshold", "step_within_days",
     "first_meeting_within_days", "notice_publicity_length", "committee_decisions_posted", "member_request_met",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
-    "committee_meeting_notice", "setting_enabled", "acting_after_term",
+    "committee_meeting_notice", "setting_enabled", "acting_after_term", "waived_steps",
 )
 
 
@@ -477,4 +477,46 @@ def acting_after_term(facts: CompoundFacts, params) -> list[Outcome]:
             outcomes.append(Outcome(False, f"acted_{act.kind}", {"term_ends_on": committee.term_ends_on,
                                                                   "act_on": act.on, "act": act.title},
                                     ("term_ends_on", "act_on", "act"), None, act.subject))
+    return outcomes
+
+
+# --------------------------------------------------------------------------- waivers
+
+
+def waived_steps(facts: CompoundFacts, params) -> list[Outcome]:
+    """Every waived procedure step, with who waived it, when, why and who approved it.
+
+    ``params.approved``: true reports waivers that stand (approved by the street office, or waived by
+    the organiser where the rule data allows it alone); false reports waivers the vote may not rely
+    on (awaiting the street office's approval, or a step the rules do not let anyone waive)."""
+    want_approved = bool(params.get("approved"))
+    outcomes = []
+    for procedure in _live(facts):
+        for step in procedure.steps:
+            if step.state != "waived":
+                continue
+            waiver_rule = getattr(step.rule, "waiver", None) if step.rule is not None else None
+            if step.action == "vote":
+                waiver_rule = None
+            fact = step.waiver
+            approved = fact is not None and fact.approved_on is not None
+            lawful = waiver_rule is not None
+            stands = approved and lawful
+            if stands != want_approved:
+                continue
+            if not lawful:
+                message, approval = "statutory", "规则不允许豁免此步骤"
+            elif not approved:
+                message, approval = "awaiting", "未经街道办事处批准"
+            elif fact.approved_by_street:
+                message, approval = "approved", f"街道办事处 {fact.approved_by or ''} {fact.approved_on} 批准".replace("  ", " ")
+            else:
+                message, approval = "organiser", "规则允许组织方自行豁免"
+            basis = "、".join(waiver_rule.citations) if waiver_rule is not None else "—"
+            values = {"step": step.title, "waived_by": fact.waived_by if fact else None,
+                      "waived_on": fact.waived_on if fact else None, "reason": fact.reason if fact else None,
+                      "approval": approval, "waiver_basis": basis}
+            outcomes.append(Outcome(False, message, values,
+                                    ("step", "waived_by", "waived_on", "reason", "approval", "waiver_basis"),
+                                    procedure.id, f"procedure:{procedure.id}:{step.key}"))
     return outcomes

@@ -109,7 +109,9 @@ def overview_of(procedure, settings: dict, today: date):
         rule = step.rule
         if rule is None:
             continue
-        if current is None and step.state not in ("done", "waived"):
+        settled = step.state == "done" or (step.state == "waived" and step.waiver is not None
+                                           and step.waiver.approved_on is not None)
+        if current is None and not settled:  # as ProcedureStep.is_settled: a waiver counts once approved
             current = rule
         if step.state == "submitted":
             waiting += 1
