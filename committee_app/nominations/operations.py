@@ -533,7 +533,7 @@ def finalise(compound: Compound, *, on: date, actor=None) -> CandidateList:
     completes the procedure's "candidate_list" step."""
     candidate_list = _require_list(compound, "posted")
     if not rules.period_over(candidate_list.objection_ends_on, on):
-        raise NominationError(_("异议期至 %(d)s（含当日）尚未届满，不能确定名单。", d=candidate_list.objection_ends_on))
+        raise NominationError(_("异议期至 %(d)s 24时止，尚未届满，不能确定名单。", d=candidate_list.objection_ends_on))
     unanswered = [o for o in candidate_list.objections if not o.is_answered]
     if unanswered:
         raise NominationError(_("还有 %(n)s 条异议未答复，不能确定名单。", n=len(unanswered)))
