@@ -45,7 +45,9 @@ def compliance_report_context(compound, procedure) -> dict:
     checks = get_checks()
     facts, results = compound_results(compound)
     mine = [r for r in results if _belongs(r, procedure)]
-    user_names = _user_names([s.signed_off_by_id for s in procedure.steps] + [s.returned_by_id for s in procedure.steps])
+    user_names = _user_names([s.signed_off_by_id for s in procedure.steps] + [s.returned_by_id for s in procedure.steps]
+                             + [s.waived_by_id for s in procedure.steps]
+                             + [s.waiver_approved_by_id for s in procedure.steps])
     steps = []
     for number, view in enumerate(putil.timeline(procedure, settings), start=1):
         step, rule = view.step, view.rule
@@ -62,6 +64,12 @@ def compliance_report_context(compound, procedure) -> dict:
                           "on": _local_d(step.returned_at)}
                          if step.returned_reason else None),
             "waived_reason": step.waived_reason if step.state == "waived" else None,
+            "waiver": ({"by": user_names.get(step.waived_by_id, ""), "on": _local_d(step.waived_at),
+                        "approval": ("街道办事处 {} {} 批准".format(user_names.get(step.waiver_approved_by_id, ""),
+                                                            _local_d(step.waiver_approved_at))
+                                     if step.waiver_approved_by_street else
+                                     "规则允许组织方自行豁免" if step.waiver_approved_at else "未经街道办事处批准，不视为完成")}
+                       if step.state == "waived" else None),
         })
     not_checked = [{"title": c.title_zh, "needs": list(c.needs)} for c in checks.checks if not c.applies_to(facts)]
     findings = [_result_dict(r, checks) for r in findings_of(mine)]

@@ -48,3 +48,21 @@ def test_an_organisers_waiver_shows_on_the_board_until_and_after_the_street_offi
     assert message == "approved" and "officer" in evidence["批准情况"] and "SC art 7" in evidence["豁免依据"]
     board = officer.get("/oversight/compounds/A").get_data(as_text=True)
     assert "程序步骤已豁免" in board and "由居委会在街道指导下组织" in board
+
+
+def test_the_compliance_report_prints_each_waiver_with_who_when_and_the_approval(app, world, login_as, today):
+    import subprocess
+
+    organiser = login_as("organiser")
+    organiser.post("/compounds/A/procedures", data={"kind": "reelection", "term_ends_on": "2027-05-31"})
+    with app.app_context():
+        procedure = db.session.scalar(db.select(Procedure))
+        procedure_id = procedure.id
+        step_id = next(s.id for s in procedure.steps if s.key == "R3_working_group")
+    organiser.post(f"/compounds/A/steps/{step_id}/waive", data={"reason": "由居委会组织"})
+    officer = login_as("officer")
+    pdf = officer.get(f"/oversight/compounds/A/procedures/{procedure_id}/compliance.pdf").data
+    text = "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+                   .stdout.decode().split())
+    assert "豁免理由：由居委会组织（organiser2026-12-01；未经街道办事处批准，不视为完成）" in text
+    assert "程序步骤被豁免但未获批准" in text
