@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..rules import add_months, get_rule_set, reelection_due_on, reelection_status
+from ..rules import (add_months, counted_before, counted_term_end, counted_within, get_rule_set, reelection_due_on,
+                     reelection_status)
 from .models import Committee, CommitteeMember
 
 #: How long before the re-election due date the status reads "upcoming" (months).
@@ -39,8 +40,10 @@ def past_committees(compound) -> list[Committee]:
 
 
 def term_end_for(term_starts_on: date, term_years: int) -> date:
-    """Last day of a term of ``term_years`` years starting on ``term_starts_on``."""
-    return add_months(term_starts_on, 12 * term_years) - timedelta(days=1)
+    """Last day of a term of ``term_years`` years from ``term_starts_on`` (the election): the start
+    day is not counted and the term ends on the corresponding day or the month's last day
+    (CC arts 201-202): 2024-02-29 + 5 years → 2029-02-28. Not extended past holidays."""
+    return counted_term_end(term_starts_on, term_years).on
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class TermStatus:
     citations: tuple[str, ...]
     is_unconfirmed: bool  # the lead time or the term length is still to be confirmed locally
     handover_due_on: date | None = None  # archives, seals and property handed over by then (R11, GR, unconfirmed)
+    handover_counted: object = None  # rules.CountedDate: how handover_due_on was counted
+    reelection_due_counted: object = None  # rules.CountedDate: how reelection_due_on was counted
+    term_end_counted: object = None  # rules.CountedDate when the term end is the rule set's default
 
 
 STATUS_LABELS = {
@@ -84,6 +90,8 @@ def term_status(compound, today: date) -> TermStatus | None:
     lead_months = int(settings["reelection_lead_months"])
     citations: list[str] = []
     unconfirmed = False
+    handover = counted_within(committee.term_ends_on, int(settings["handover_days"]))
+    default_end = counted_term_end(committee.term_starts_on, int(settings["term_years"]))
     for key in ("term_years", "reelection_lead_months"):
         setting = rule_set.setting(key)
         unconfirmed = unconfirmed or setting.unconfirmed
@@ -101,7 +109,10 @@ def term_status(compound, today: date) -> TermStatus | None:
         days_left=(committee.term_ends_on - today).days,
         citations=tuple(citations),
         is_unconfirmed=unconfirmed,
-        handover_due_on=committee.term_ends_on + timedelta(days=int(settings["handover_days"])),
+        handover_due_on=handover.on,
+        handover_counted=handover,
+        reelection_due_counted=counted_before(committee.term_ends_on, lead_months, "months"),
+        term_end_counted=default_end if default_end.on == committee.term_ends_on else None,
     )
 
 

@@ -78,8 +78,10 @@ def _seed_proposals(ctx) -> None:
         compound, others[10], title="提议召开业主大会临时会议，讨论物业服务质量",
         body="物业服务企业长期未按合同保洁、维修。提议召开业主大会临时会议，讨论是否重新选聘物业服务企业。",
         actor="seed-demo")
-    needed = operations.support_of(meeting, compound).egm_needed_headcount
-    for voter in [v for v in others if v.id != others[10].id][:needed]:
+    # supporters until they hold 20% of the area AND of the headcount (GR art 21)
+    for voter in [v for v in others if v.id != others[10].id]:
+        if operations.support_of(meeting, compound).egm_duty:
+            break
         operations.support_proposal(meeting, voter, actor="seed-demo")
 
 

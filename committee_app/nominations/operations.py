@@ -399,7 +399,8 @@ def _list_pdf(compound: Compound, candidate_list: CandidateList) -> bytes:
 
 
 def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
-    """Post the candidate list notice with its objection period (days counted inclusively)."""
+    """Post the candidate list notice with its objection period (CC arts 201-203: from the day after
+    posting, extended past a statutory rest day)."""
     candidate_list = _require_list(compound, "vetting")
     if not candidate_list.vetted_on:
         raise NominationError(_("资格审查尚未结束，不能公示候选人名单。"))
@@ -528,7 +529,7 @@ def finalise(compound: Compound, *, on: date, actor=None) -> CandidateList:
     completes the procedure's "candidate_list" step."""
     candidate_list = _require_list(compound, "posted")
     if not rules.period_over(candidate_list.objection_ends_on, on):
-        raise NominationError(_("异议期至 %(d)s（含当日）尚未届满，不能确定名单。", d=candidate_list.objection_ends_on))
+        raise NominationError(_("异议期至 %(d)s 24时止，尚未届满，不能确定名单。", d=candidate_list.objection_ends_on))
     unanswered = [o for o in candidate_list.objections if not o.is_answered]
     if unanswered:
         raise NominationError(_("还有 %(n)s 条异议未答复，不能确定名单。", n=len(unanswered)))

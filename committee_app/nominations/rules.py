@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
+
+from ..rules import periods, publicity_period
 
 MET, NOT_MET, NOT_APPLICABLE = "met", "not_met", "not_applicable"
 CHECK_STATUSES = (MET, NOT_MET, NOT_APPLICABLE)
@@ -55,15 +57,20 @@ def decide(conditions: Iterable, marks: Mapping[str, str]) -> Decision:
     return Decision(is_complete, is_complete and not failing, tuple(failing), tuple(pending))
 
 
+def objection_period(posted_on: date, days: int) -> periods.CountedDate:
+    """The objection period of a list posted on ``posted_on``, with how it was counted: the posting
+    day is not counted (CC art 201), the period ends at 24:00 of its last day, moved past a
+    statutory rest day (CC art 203). Posted 10-01 with 7 days: ends 10-08; 10-09 is late."""
+    return publicity_period(posted_on, days)
+
+
 def period_end(starts_on: date, days: int) -> date:
-    """Last day of a period of ``days`` days counted from ``starts_on`` inclusive (CC art 1259)."""
-    if days < 1:
-        raise ValueError("a period lasts at least one day")
-    return starts_on + timedelta(days=days - 1)
+    """Last day of a period of ``days`` days after ``starts_on`` (see :func:`objection_period`)."""
+    return objection_period(starts_on, days).on
 
 
 def objection_open(starts_on: date, ends_on: date, today: date) -> bool:
-    """Objections are received from the first to the last day of the period, both included."""
+    """Objections are received from the posting day until 24:00 of the period's last day."""
     return starts_on <= today <= ends_on
 
 

@@ -158,7 +158,8 @@ def notice_body(compound: Compound, candidate_list: CandidateList) -> str:
         party = "，中共党员" if nomination.is_party_member else ""
         lines.append(f"{index}. {mask_name(nomination.nominee_name)}（{nomination.units_label}，{nomination.channel_label}{party}）")
     lines.append("")
-    lines.append(f"异议期：{candidate_list.posted_on} 至 {candidate_list.objection_ends_on}（含首尾两日）。"
+    lines.append(f"异议期：{candidate_list.posted_on}张贴，当日不计入，至 {candidate_list.objection_ends_on} 24时止"
+                 "（民法典第201-203条）。"
                  "业主对候选人有异议的，请在异议期内登录系统或书面向换届小组提出，并写明理由。")
     return "\n".join(lines)
 

@@ -26,8 +26,8 @@ class Notice(db.Model):
     """A notice posted on a compound's public board.
 
     A posted notice is never edited: a correction posts a new notice that supersedes
-    it, and the old one shows the reason. The publicity period runs from ``posted_on``
-    to ``publicity_ends_on`` inclusive.
+    it, and the old one shows the reason. The notice is up from ``posted_on``; its publicity
+    period is counted from the next day (CC art 201) and ends at 24:00 on ``publicity_ends_on``.
     """
 
     __tablename__ = "notice"

@@ -1,7 +1,7 @@
 """Posting and superseding notices. Operations flush and audit; never commit."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -15,8 +15,12 @@ class NoticeError(ValueError):
 
 
 def publicity_end(posted_on: date, days: int) -> date:
-    """Last day of a publicity period of ``days`` days starting on ``posted_on`` (inclusive)."""
-    return posted_on + timedelta(days=days - 1)
+    """Last day of a publicity period of ``days`` days for a notice posted on ``posted_on``: the
+    posting day is not counted (CC art 201), a last day that is a statutory rest day moves to the
+    first day after it (CC art 203); the period ends at 24:00 of that day."""
+    from ..rules import publicity_period
+
+    return publicity_period(posted_on, days).on
 
 
 def post_notice(compound, *, kind: str, title: str, posted_on: date, body: str = "",
@@ -25,7 +29,7 @@ def post_notice(compound, *, kind: str, title: str, posted_on: date, body: str =
                 pdf: bytes | None = None, posted_by=None) -> Notice:
     """Post a notice on the compound's public board.
 
-    Give either ``publicity_days`` (counted inclusively from ``posted_on``) or
+    Give either ``publicity_days`` (counted from the day after ``posted_on``, CC arts 201-203) or
     ``publicity_ends_on``; neither means a notice without a publicity period.
     """
     if kind not in NOTICE_KINDS:

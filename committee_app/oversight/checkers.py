@@ -1,17 +1,19 @@
 """Pure checker functions: ``checker(facts, params) -> list[Outcome]``.
 
 Each reads only the plain facts of one compound (:class:`.model.CompoundFacts`) and the
-check's ``params`` from ``checks.yaml``; dates are counted as CC art 1259 says (see
-:mod:`committee_app.rules.deadlines`). A record the check does not apply to yields no
-outcome; a record it applies to yields one outcome, ok or not, with the values used.
+check's ``params`` from ``checks.yaml``; periods are counted by CC arts 200-204 (see
+:mod:`committee_app.rules.periods`: the event day is not counted, a time limit whose last day
+is a statutory rest day moves past it), and each computed date goes into the evidence with how
+it was counted (``counted``). A record the check does not apply to yields no outcome; a record
+it applies to yields one outcome, ok or not, with the values used.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from ..rules import add_months, committee_motion_passes, committee_quorum, due_date, quorum_met
+from ..rules import (committee_motion_passes, committee_quorum, counted_before, counted_due_date, counted_within,
+                     earliest_after, quorum_met)
 from ..rules.thresholds import approved
 from .model import CompoundFacts, Outcome
 
@@ -22,7 +24,7 @@ CHECKERS = (
     "step_before_meeting", "vote_after_notice", "quorum_before_result", "matter_threshold", "step_within_days",
     "first_meeting_within_days", "notice_publicity_length", "committee_decisions_posted", "member_request_met",
     "filing_within_days", "reelection_started_on_time", "committee_meeting_quorum", "committee_motion_majority",
-    "committee_meeting_notice", "setting_enabled", "acting_after_term",
+    "committee_meeting_notice", "setting_enabled", "acting_after_term", "waived_steps",
     "vote_closed_early", "vote_reopened", "vote_outside_procedure",
 )
 
@@ -46,27 +48,29 @@ def step_before_meeting(facts: CompoundFacts, params) -> list[Outcome]:
                 or step.deadline is None or step.deadline.kind != "before"):
             continue
         required, _unit = step.deadline.amount(facts.settings)
-        latest_on = due_date(step.deadline, procedure.anchors, facts.settings)
+        counted = counted_due_date(step.deadline, procedure.anchors, facts.settings)
+        latest_on = counted.on
         ok = step.done_on <= latest_on
         outcomes.append(Outcome(
             ok, "ok" if ok else "short",
             {"posted_on": step.done_on, "meeting_on": meeting_on, "days_before": (meeting_on - step.done_on).days,
-             "required_days": required, "latest_on": latest_on},
-            ("posted_on", "meeting_on", "days_before", "required_days", "latest_on"),
+             "required_days": required, "latest_on": latest_on, "counted": counted},
+            ("posted_on", "meeting_on", "days_before", "required_days", "latest_on", "counted"),
             procedure.id, f"procedure:{procedure.id}"))
     return outcomes
 
 
 def notice_publicity_length(facts: CompoundFacts, params) -> list[Outcome]:
     """A notice kind with a publicity period (roll, candidate list) stays up at least the setting's
-    number of days, counted inclusively from the day it is posted (CC art 1259)."""
+    number of days, counted from the day after it is posted (CC art 201: posted 10-01 for 7 days, it
+    must stand until 10-08)."""
     outcomes = []
     for notice in facts.notices or ():
         setting = (params.get("kinds") or {}).get(notice.kind)
         if setting is None or not notice.is_current or notice.publicity_ends_on is None:
             continue
         required = int(facts.settings[setting])
-        period = (notice.publicity_ends_on - notice.posted_on).days + 1
+        period = (notice.publicity_ends_on - notice.posted_on).days  # the posting day is not counted
         ok = period >= required
         outcomes.append(Outcome(ok, "ok" if ok else "short",
                                 {"title": notice.title, "posted_on": notice.posted_on, "ends_on": notice.publicity_ends_on,
@@ -77,8 +81,11 @@ def notice_publicity_length(facts: CompoundFacts, params) -> list[Outcome]:
 
 def vote_after_notice(facts: CompoundFacts, params) -> list[Outcome]:
     """A vote opened no earlier than the meeting notice's full period (posted + N days, N =
-    meeting_notice_days, inclusive counting) and not before the announced meeting date."""
+    meeting_notice_days: the posting day is not counted, CC art 201; posted on the 1st, the vote may
+    open on the 16th, or the 17th with ``notice_period_excludes_meeting_day``) and not before the
+    announced meeting date."""
     days = int(facts.settings.get("meeting_notice_days", 15))
+    excludes = facts.settings.get("notice_period_excludes_meeting_day") is True
     procedures = sorted(_live(facts), key=lambda p: p.started_on)
     opened: list[tuple[object, object, str]] = []  # (opened_on, procedure or None, subject)
     if facts.votes is not None:
@@ -113,15 +120,17 @@ def vote_after_notice(facts: CompoundFacts, params) -> list[Outcome]:
             outcomes.append(Outcome(False, "no_notice", {"opened_on": opened_on}, ("opened_on",),
                                     procedure_id, subject))
             continue
-        earliest = notice_on + timedelta(days=days)
+        counted = earliest_after(notice_on, days, excludes_anchor_day=excludes, citations=("CC art 201", "PMR art 14"))
+        earliest = counted.on
         if meeting_on is not None and meeting_on > earliest:
             earliest = meeting_on
         ok = opened_on >= earliest
         outcomes.append(Outcome(
             ok, "ok" if ok else "early",
             {"opened_on": opened_on, "posted_on": notice_on, "required_days": days, "earliest_on": earliest,
-             "meeting_on": meeting_on},
-            ("opened_on", "posted_on", "meeting_on", "required_days", "earliest_on"), procedure_id, subject))
+             "meeting_on": meeting_on, "counted": counted},
+            ("opened_on", "posted_on", "meeting_on", "required_days", "earliest_on", "counted"), procedure_id,
+            subject))
     return outcomes
 
 
@@ -267,15 +276,18 @@ def _within(facts, procedure, step, anchor_name: str, days: int) -> Outcome | No
     anchor_on = procedure.anchors.get(anchor_name)
     if anchor_on is None or step is None or step.state == "waived":
         return None
-    due_on = anchor_on + timedelta(days=days)
-    values = {anchor_name: anchor_on, "due_on": due_on, "required_days": days, "done_on": step.done_on}
+    counted = counted_within(anchor_on, days)
+    due_on = counted.on
+    values = {anchor_name: anchor_on, "due_on": due_on, "required_days": days, "done_on": step.done_on,
+              "counted": counted}
     subject = f"procedure:{procedure.id}"
     if step.state in HAPPENED and step.done_on is not None:
         ok = step.done_on <= due_on
-        return Outcome(ok, "ok" if ok else "late", values, (anchor_name, "done_on", "required_days", "due_on"),
-                       procedure.id, subject)
+        return Outcome(ok, "ok" if ok else "late", values,
+                       (anchor_name, "done_on", "required_days", "due_on", "counted"), procedure.id, subject)
     if facts.today > due_on:
-        return Outcome(False, "overdue", values, (anchor_name, "due_on", "required_days"), procedure.id, subject)
+        return Outcome(False, "overdue", values, (anchor_name, "due_on", "required_days", "counted"), procedure.id,
+                       subject)
     return None
 
 
@@ -300,22 +312,24 @@ def first_meeting_within_days(facts: CompoundFacts, params) -> list[Outcome]:
     outcomes = step_within_days(facts, params)
     elections = {p.anchors.get("election_on") for p in _live(facts)}
     for committee in facts.committees or ():
-        due_on = committee.elected_on + timedelta(days=days)
+        counted = counted_within(committee.elected_on, days)
+        due_on = counted.on
         if committee.elected_on in elections or not committee.recorded_by(due_on):
             continue  # covered by the procedure, or entered later: its earliest recorded meeting proves nothing
         held = [m.meeting_on for m in facts.meetings or () if m.committee_id == committee.id]
         if not held:
             if facts.meetings is not None and facts.today > due_on:
                 outcomes.append(Outcome(False, "overdue", {"election_on": committee.elected_on, "due_on": due_on,
-                                                           "required_days": days},
-                                        ("election_on", "due_on", "required_days"), None, f"committee:{committee.id}"))
+                                                           "required_days": days, "counted": counted},
+                                        ("election_on", "due_on", "required_days", "counted"), None,
+                                        f"committee:{committee.id}"))
             continue
         first_on = min(held)
         ok = first_on <= due_on
         outcomes.append(Outcome(ok, "ok" if ok else "late",
                                 {"election_on": committee.elected_on, "due_on": due_on, "required_days": days,
-                                 "done_on": first_on},
-                                ("election_on", "done_on", "required_days", "due_on"), None,
+                                 "done_on": first_on, "counted": counted},
+                                ("election_on", "done_on", "required_days", "due_on", "counted"), None,
                                 f"committee:{committee.id}"))
     return outcomes
 
@@ -330,16 +344,18 @@ def filing_within_days(facts: CompoundFacts, params) -> list[Outcome]:
     for committee in facts.committees or ():
         if not committee.is_current or committee.elected_on in elections:
             continue
-        due_on = committee.elected_on + timedelta(days=days)
+        counted = counted_within(committee.elected_on, days)
+        due_on = counted.on
         values = {"election_on": committee.elected_on, "due_on": due_on, "required_days": days,
-                  "done_on": committee.filed_on}
+                  "done_on": committee.filed_on, "counted": counted}
         subject = f"committee:{committee.id}"
         if committee.filed_on is not None:
             ok = committee.filed_on <= due_on
             outcomes.append(Outcome(ok, "ok" if ok else "late", values,
-                                    ("election_on", "done_on", "required_days", "due_on"), None, subject))
+                                    ("election_on", "done_on", "required_days", "due_on", "counted"), None, subject))
         elif facts.today > due_on and committee.recorded_by(due_on):
-            outcomes.append(Outcome(False, "overdue", values, ("election_on", "due_on", "required_days"), None, subject))
+            outcomes.append(Outcome(False, "overdue", values, ("election_on", "due_on", "required_days", "counted"),
+                                    None, subject))
     return outcomes
 
 
@@ -351,19 +367,21 @@ def reelection_started_on_time(facts: CompoundFacts, params) -> list[Outcome]:
     for committee in facts.committees or ():
         if not committee.is_current:
             continue
-        due_on = add_months(committee.term_ends_on, -lead)
+        counted = counted_before(committee.term_ends_on, lead, "months")
+        due_on = counted.on
         started = [p for p in _live(facts) if p.kind == "reelection" and p.started_on >= committee.term_starts_on]
-        values = {"term_ends_on": committee.term_ends_on, "due_on": due_on, "lead_months": lead}
+        values = {"term_ends_on": committee.term_ends_on, "due_on": due_on, "lead_months": lead, "counted": counted}
         subject = f"committee:{committee.id}"
         if started:
             procedure = min(started, key=lambda p: p.started_on)
             ok = procedure.started_on <= due_on
             values["started_on"] = procedure.started_on
             outcomes.append(Outcome(ok, "ok" if ok else "late", values,
-                                    ("term_ends_on", "lead_months", "due_on", "started_on"), procedure.id, subject))
-        elif facts.today > due_on:
-            outcomes.append(Outcome(False, "not_started", values, ("term_ends_on", "lead_months", "due_on"), None,
+                                    ("term_ends_on", "lead_months", "due_on", "started_on", "counted"), procedure.id,
                                     subject))
+        elif facts.today > due_on:
+            outcomes.append(Outcome(False, "not_started", values, ("term_ends_on", "lead_months", "due_on", "counted"),
+                                    None, subject))
     return outcomes
 
 
@@ -437,16 +455,17 @@ def committee_decisions_posted(facts: CompoundFacts, params) -> list[Outcome]:
     for meeting in facts.meetings or ():
         if not any(m.votes_for + m.votes_against + m.votes_abstain for m in meeting.motions):
             continue
-        due_on = meeting.meeting_on + timedelta(days=days)
+        counted = counted_within(meeting.meeting_on, days)
+        due_on = counted.on
         values = {"title": meeting.title, "meeting_on": meeting.meeting_on, "due_on": due_on, "required_days": days,
-                  "posted_on": meeting.decisions_posted_on}
+                  "posted_on": meeting.decisions_posted_on, "counted": counted}
         subject = f"meeting:{meeting.id}"
         if meeting.decisions_posted_on is not None:
             ok = meeting.decisions_posted_on <= due_on
-            outcomes.append(Outcome(ok, "ok" if ok else "late", values, ("meeting_on", "posted_on", "due_on"), None,
-                                    subject))
+            outcomes.append(Outcome(ok, "ok" if ok else "late", values,
+                                    ("meeting_on", "posted_on", "due_on", "counted"), None, subject))
         elif facts.today > due_on:
-            outcomes.append(Outcome(False, "overdue", values, ("meeting_on", "due_on"), None, subject))
+            outcomes.append(Outcome(False, "overdue", values, ("meeting_on", "due_on", "counted"), None, subject))
     return outcomes
 
 
@@ -505,4 +524,46 @@ def acting_after_term(facts: CompoundFacts, params) -> list[Outcome]:
             outcomes.append(Outcome(False, f"acted_{act.kind}", {"term_ends_on": committee.term_ends_on,
                                                                   "act_on": act.on, "act": act.title},
                                     ("term_ends_on", "act_on", "act"), None, act.subject))
+    return outcomes
+
+
+# --------------------------------------------------------------------------- waivers
+
+
+def waived_steps(facts: CompoundFacts, params) -> list[Outcome]:
+    """Every waived procedure step, with who waived it, when, why and who approved it.
+
+    ``params.approved``: true reports waivers that stand (approved by the street office, or waived by
+    the organiser where the rule data allows it alone); false reports waivers the vote may not rely
+    on (awaiting the street office's approval, or a step the rules do not let anyone waive)."""
+    want_approved = bool(params.get("approved"))
+    outcomes = []
+    for procedure in _live(facts):
+        for step in procedure.steps:
+            if step.state != "waived":
+                continue
+            waiver_rule = getattr(step.rule, "waiver", None) if step.rule is not None else None
+            if step.action == "vote":
+                waiver_rule = None
+            fact = step.waiver
+            approved = fact is not None and fact.approved_on is not None
+            lawful = waiver_rule is not None
+            stands = approved and lawful
+            if stands != want_approved:
+                continue
+            if not lawful:
+                message, approval = "statutory", "规则不允许豁免此步骤"
+            elif not approved:
+                message, approval = "awaiting", "未经街道办事处批准"
+            elif fact.approved_by_street:
+                message, approval = "approved", f"街道办事处 {fact.approved_by or ''} {fact.approved_on} 批准".replace("  ", " ")
+            else:
+                message, approval = "organiser", "规则允许组织方自行豁免"
+            basis = "、".join(waiver_rule.citations) if waiver_rule is not None else "—"
+            values = {"step": step.title, "waived_by": fact.waived_by if fact else None,
+                      "waived_on": fact.waived_on if fact else None, "reason": fact.reason if fact else None,
+                      "approval": approval, "waiver_basis": basis}
+            outcomes.append(Outcome(False, message, values,
+                                    ("step", "waived_by", "waived_on", "reason", "approval", "waiver_basis"),
+                                    procedure.id, f"procedure:{procedure.id}:{step.key}"))
     return outcomes

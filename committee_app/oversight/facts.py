@@ -25,6 +25,7 @@ from .model import (
     ProcedureFact,
     StepFact,
     VoteFact,
+    WaiverFact,
 )
 
 
@@ -82,8 +83,12 @@ def gather(compounds: list[tuple], today: date | None = None) -> dict[int, Compo
 
 
 def _procedures(ids: list[int]) -> dict[int, list[ProcedureFact]]:
+    from sqlalchemy.orm import aliased
+
+    from ..accounts.models import User
     from ..procedures.models import Procedure, ProcedureStep
 
+    waived_by, approved_by = aliased(User), aliased(User)
     rows = db.session.execute(
         select(Procedure.id, Procedure.compound_id, Procedure.kind, Procedure.status, Procedure.rule_set,
                Procedure.started_on, Procedure.application_on, Procedure.group_formed_on, Procedure.meeting_on,
@@ -92,8 +97,13 @@ def _procedures(ids: list[int]) -> dict[int, list[ProcedureFact]]:
     steps: dict[int, list] = defaultdict(list)
     if rows:
         for step in db.session.execute(
-                select(ProcedureStep.procedure_id, ProcedureStep.key, ProcedureStep.state, ProcedureStep.done_on)
+                select(ProcedureStep.procedure_id, ProcedureStep.key, ProcedureStep.state, ProcedureStep.done_on,
+                       ProcedureStep.waived_reason, ProcedureStep.waived_at, ProcedureStep.waiver_approved_at,
+                       ProcedureStep.waiver_approved_by_street, waived_by.display_name.label("waived_by"),
+                       approved_by.display_name.label("approved_by"))
                 .join(Procedure, Procedure.id == ProcedureStep.procedure_id)
+                .outerjoin(waived_by, waived_by.id == ProcedureStep.waived_by_id)
+                .outerjoin(approved_by, approved_by.id == ProcedureStep.waiver_approved_by_id)
                 .where(Procedure.compound_id.in_(ids)).order_by(ProcedureStep.procedure_id, ProcedureStep.position)):
             steps[step.procedure_id].append(step)
     result: dict[int, list[ProcedureFact]] = defaultdict(list)
@@ -102,10 +112,18 @@ def _procedures(ids: list[int]) -> dict[int, list[ProcedureFact]]:
         step_facts = []
         for step in steps.get(row.id, []):
             rule = rules.get(step.key)
+            waiver = None
+            if step.state == "waived":
+                waiver = WaiverFact(
+                    reason=step.waived_reason or "",
+                    waived_on=clock.to_local(step.waived_at).date() if step.waived_at else None,
+                    waived_by=step.waived_by,
+                    approved_on=clock.to_local(step.waiver_approved_at).date() if step.waiver_approved_at else None,
+                    approved_by=step.approved_by, approved_by_street=bool(step.waiver_approved_by_street))
             step_facts.append(StepFact(
                 key=step.key, title=rule.title_zh if rule else step.key, action=rule.action if rule else None,
                 state=step.state, done_on=step.done_on, deadline=rule.deadline if rule else None,
-                street_signoff=bool(rule and rule.street_signoff), rule=rule))
+                street_signoff=bool(rule and rule.street_signoff), rule=rule, waiver=waiver))
         anchors = {"application_on": row.application_on, "group_formed_on": row.group_formed_on,
                    "meeting_on": row.meeting_on, "election_on": row.election_on, "term_ends_on": row.term_ends_on}
         result[row.compound_id].append(ProcedureFact(row.id, row.kind, row.status, row.started_on, anchors,

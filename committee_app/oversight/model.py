@@ -23,6 +23,19 @@ class StepFact:
     deadline: Any  # rules.DeadlineRule | None
     street_signoff: bool = False
     rule: Any = None  # the rules.StepRule, when the rule set still has the step
+    waiver: Any = None  # a WaiverFact when the step was waived
+
+
+@dataclass(frozen=True)
+class WaiverFact:
+    """Who waived a step, when (Asia/Shanghai date), why, and who approved it."""
+
+    reason: str
+    waived_on: date | None
+    waived_by: str | None
+    approved_on: date | None
+    approved_by: str | None
+    approved_by_street: bool
 
 
 @dataclass(frozen=True)

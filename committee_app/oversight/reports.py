@@ -20,6 +20,12 @@ def _d(value) -> str:
     return value.isoformat() if value is not None else ""
 
 
+def _local_d(moment) -> str:
+    """A stored naive-UTC datetime as its date in Asia/Shanghai (a sign-off at 23:30 UTC on the 1st
+    happened on the 2nd in the compound)."""
+    return clock.to_local(moment).date().isoformat() if moment is not None else ""
+
+
 def _result_dict(result, checks) -> dict:
     return {"key": result.check.key, "title": result.check.title_zh, "severity": result.severity,
             "severity_label": SEVERITY_LABELS[result.severity][0], "text": result.text("zh"),
@@ -39,7 +45,9 @@ def compliance_report_context(compound, procedure) -> dict:
     checks = get_checks()
     facts, results = compound_results(compound)
     mine = [r for r in results if _belongs(r, procedure)]
-    user_names = _user_names([s.signed_off_by_id for s in procedure.steps] + [s.returned_by_id for s in procedure.steps])
+    user_names = _user_names([s.signed_off_by_id for s in procedure.steps] + [s.returned_by_id for s in procedure.steps]
+                             + [s.waived_by_id for s in procedure.steps]
+                             + [s.waiver_approved_by_id for s in procedure.steps])
     steps = []
     for number, view in enumerate(putil.timeline(procedure, settings), start=1):
         step, rule = view.step, view.rule
@@ -47,14 +55,21 @@ def compliance_report_context(compound, procedure) -> dict:
             "number": number, "title": rule.title_zh if rule else step.key,
             "state": putil.STATE_LABELS.get(step.state, step.state),
             "due_on": _d(view.due_on), "done_on": _d(step.done_on), "is_overdue": view.is_overdue,
+            "due_counted": view.due_counted.explanation_zh if view.due_counted is not None else "",
             "late_note": view.late_note, "citations": list(rule.citations) if rule else [],
             "needs_signoff": bool(rule and rule.street_signoff),
-            "signed_off": ({"by": user_names.get(step.signed_off_by_id, ""), "on": _d(step.signed_off_at.date())}
+            "signed_off": ({"by": user_names.get(step.signed_off_by_id, ""), "on": _local_d(step.signed_off_at)}
                            if step.signed_off_at else None),
             "returned": ({"reason": step.returned_reason, "by": user_names.get(step.returned_by_id, ""),
-                          "on": _d(step.returned_at.date()) if step.returned_at else ""}
+                          "on": _local_d(step.returned_at)}
                          if step.returned_reason else None),
             "waived_reason": step.waived_reason if step.state == "waived" else None,
+            "waiver": ({"by": user_names.get(step.waived_by_id, ""), "on": _local_d(step.waived_at),
+                        "approval": ("街道办事处 {} {} 批准".format(user_names.get(step.waiver_approved_by_id, ""),
+                                                            _local_d(step.waiver_approved_at))
+                                     if step.waiver_approved_by_street else
+                                     "规则允许组织方自行豁免" if step.waiver_approved_at else "未经街道办事处批准，不视为完成")}
+                       if step.state == "waived" else None),
         })
     not_checked = [{"title": c.title_zh, "needs": list(c.needs)} for c in checks.checks if not c.applies_to(facts)]
     findings = [_result_dict(r, checks) for r in findings_of(mine)]

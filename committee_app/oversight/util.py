@@ -47,12 +47,20 @@ class Result:
 
     def evidence(self, checks: CheckSet, language: str = "zh") -> list[tuple[str, str]]:
         values = self.outcome.values
-        return [(checks.label(key, language), "—" if values.get(key) is None else str(values[key]))
+        return [(checks.label(key, language), _evidence_text(values.get(key), language))
                 for key in self.outcome.evidence]
 
 
 #: the message of an outcome whose check raised (an impossible date, …): shown as "无法计算" with the reason
 UNAVAILABLE = "__unavailable__"
+
+
+def _evidence_text(value, language: str) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "explanation"):  # a rules.CountedDate: say how it was counted
+        return value.explanation(language)
+    return str(value)
 
 
 def evaluate(facts: CompoundFacts, checks: CheckSet | None = None) -> list[Result]:
@@ -115,7 +123,9 @@ def overview_of(procedure, settings: dict, today: date):
         rule = step.rule
         if rule is None:
             continue
-        if current is None and step.state not in ("done", "waived"):
+        settled = step.state == "done" or (step.state == "waived" and step.waiver is not None
+                                           and step.waiver.approved_on is not None)
+        if current is None and not settled:  # as ProcedureStep.is_settled: a waiver counts once approved
             current = rule
         if step.state == "submitted":
             waiting += 1

@@ -12,10 +12,15 @@ Step life cycle (guarded methods below; operations call them and write the audit
        │                    ▲                          │
        │                    └──────────return──────────┘   (order to correct, PMR art 19)
        └──waive (reason)──▶ waived   (also from in_progress)
+                               │  approve_waiver ▶ settled (the street office approved it, or the
+                               │                   rule data lets the organiser waive it alone)
+                               └─ reject_waiver ─▶ pending/in_progress (with the reason)
 
 A step whose rule says ``street_signoff: true`` is *submitted* when the organiser
 completes it and counts as done (for prerequisites, the overview and the vote gate)
-only once a street officer signs it off.
+only once a street officer signs it off. A waived step counts as settled only once its
+waiver is approved (``waiver_approved_at``): which steps may be waived, by whom, is rule data
+(``waiver`` of each step); a statutory step has none.
 """
 from __future__ import annotations
 
@@ -40,7 +45,7 @@ ANCHOR_FIELDS = ("application_on", "group_formed_on", "meeting_on", "election_on
 
 PENDING, IN_PROGRESS, SUBMITTED, DONE, WAIVED = "pending", "in_progress", "submitted", "done", "waived"
 STEP_STATES = (PENDING, IN_PROGRESS, SUBMITTED, DONE, WAIVED)
-#: states that satisfy a later step's prerequisites
+#: states that may satisfy a later step's prerequisites (a waiver only once approved: ``is_settled``)
 SETTLED_STATES = (DONE, WAIVED)
 #: states in which a step is still the organiser's to do
 OPEN_STATES = (PENDING, IN_PROGRESS)
@@ -113,6 +118,12 @@ class ProcedureStep(db.Model):
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     waived_reason: Mapped[str | None] = mapped_column(Text)
+    waived_at: Mapped[datetime | None]
+    waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # the waiver's approval: by the street office, or by the organiser where the rule data lets it waive alone
+    waiver_approved_at: Mapped[datetime | None]
+    waiver_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    waiver_approved_by_street: Mapped[bool | None]
     signed_off_at: Mapped[datetime | None]
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # the street officer's last order to correct (PMR art 19); kept after the redo as history
@@ -125,11 +136,19 @@ class ProcedureStep(db.Model):
         back_populates="step", order_by="StepDocument.id", cascade="all, delete-orphan")
     signed_off_by: Mapped["User | None"] = relationship(foreign_keys=[signed_off_by_id])
     returned_by: Mapped["User | None"] = relationship(foreign_keys=[returned_by_id])
+    waived_by: Mapped["User | None"] = relationship(foreign_keys=[waived_by_id])
+    waiver_approved_by: Mapped["User | None"] = relationship(foreign_keys=[waiver_approved_by_id])
 
     @property
     def is_settled(self) -> bool:
-        """Done (signed off where required) or waived: later steps may rely on it."""
-        return self.state in SETTLED_STATES
+        """Done (signed off where required) or waived with the waiver approved: later steps (and
+        the vote gate) may rely on it. A waiver awaiting the street office's approval is not settled."""
+        return self.state == DONE or (self.state == WAIVED and self.waiver_approved_at is not None)
+
+    @property
+    def is_waiver_pending(self) -> bool:
+        """Waived by the organiser and waiting for the street office's approval."""
+        return self.state == WAIVED and self.waiver_approved_at is None
 
     @property
     def is_open(self) -> bool:
@@ -184,12 +203,40 @@ class ProcedureStep(db.Model):
         self.returned_at = clock.utcnow()
         self.returned_by_id = by_id
 
-    def waive(self, reason: str) -> None:
+    def waive(self, reason: str, *, by_id: int | None = None, approved_by_id: int | None = None,
+              by_street: bool = False) -> None:
+        """Waive the step with ``reason``; approved at once when ``approved_by_id`` or ``by_street``
+        is given (the street office waives, or the rule lets the organiser waive alone)."""
         self._require(OPEN_STATES, "waive")
         if not reason or not reason.strip():
             raise StepStateError(f"step {self.key}: a waiver needs a reason")
         self.state = WAIVED
         self.waived_reason = reason.strip()
+        self.waived_at = clock.utcnow()
+        self.waived_by_id = by_id
+        self.waiver_approved_at = None
+        self.waiver_approved_by_id = None
+        self.waiver_approved_by_street = None
+        if approved_by_id is not None or by_street:
+            self.approve_waiver(approved_by_id, by_street=by_street)
+
+    def approve_waiver(self, by_id: int | None, *, by_street: bool) -> None:
+        if self.state != WAIVED or self.waiver_approved_at is not None:
+            raise StepStateError(f"step {self.key}: no waiver waiting for approval")
+        self.waiver_approved_at = clock.utcnow()
+        self.waiver_approved_by_id = by_id
+        self.waiver_approved_by_street = by_street
+
+    def reject_waiver(self, reason: str, by_id: int | None) -> None:
+        """The street office refuses the waiver: the step is the organiser's to do again."""
+        if not self.is_waiver_pending:
+            raise StepStateError(f"step {self.key}: no waiver waiting for approval")
+        if not reason or not reason.strip():
+            raise StepStateError(f"step {self.key}: a refusal needs a reason")
+        self.state = IN_PROGRESS if self.started_on is not None else PENDING
+        self.returned_reason = reason.strip()
+        self.returned_at = clock.utcnow()
+        self.returned_by_id = by_id
 
 
 class StepDocument(db.Model):

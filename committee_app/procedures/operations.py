@@ -54,6 +54,7 @@ def _step_snapshot(step: ProcedureStep) -> dict:
             "waived_reason": step.waived_reason, "returned_reason": step.returned_reason}
 
 
+
 def _rule(step: ProcedureStep):
     rules = util.procedure_rules(step.procedure)
     if step.key not in rules:
@@ -73,7 +74,7 @@ def _check_prerequisites(step: ProcedureStep, rule) -> None:
                if key in by_key and key in rules and not by_key[key].is_settled]
     if missing:
         raise ProcedureError(
-            _("须先完成前置步骤：%(steps)s（已完成或已豁免，需街道签核的须已签核）。", steps="；".join(missing)),
+            _("须先完成前置步骤：%(steps)s（已完成或豁免已获批准，需街道签核的须已签核）。", steps="；".join(missing)),
             rule.citations)
 
 
@@ -241,19 +242,86 @@ def complete_step(step: ProcedureStep, *, on: date, actor=None, note: str | None
     return step
 
 
-def waive_step(step: ProcedureStep, reason: str, *, actor=None) -> None:
-    _require_active(step.procedure)
+def waive_step(step: ProcedureStep, reason: str, *, actor=None, as_street_office: bool | None = None) -> None:
+    """Waive ``step`` with a reason, as the rule data's ``waiver`` allows (who may waive, on what basis).
+
+    - no ``waiver`` (a statutory step: roll notice, vetting, candidate list, meeting notice, ...) or
+      the vote step: refused, for everyone;
+    - the street office, where the rule lets it approve: waived and approved at once;
+    - the organiser, where the rule lets the organiser waive alone: waived and settled;
+    - the organiser, where only the street office may approve: waived, awaiting approval; it does
+      not count as settled (prerequisites, vote gate) until a street officer approves it.
+
+    ``as_street_office`` defaults to whether ``actor`` may sign off the compound's steps.
+    """
+    procedure = step.procedure
+    _require_active(procedure)
+    rule = _rule(step)
+    waiver = util.waiver_rule(rule)
+    if waiver is None:
+        citations = rule.citations
+        raise ProcedureError(
+            _("“%(step)s”是法定步骤，任何人不得豁免，须依法完成（依据：%(citations)s）。", step=rule.title_zh,
+              citations="、".join(citations) or "—"), citations)
     if not reason or not reason.strip():
         raise ProcedureError(_("豁免步骤须写明理由。"))
+    if as_street_office is None:
+        as_street_office = util.is_street_office(actor, procedure.compound)
+    if as_street_office and not waiver.street_office_may_approve:
+        raise ProcedureError(_("规则未允许街道办事处豁免“%(step)s”（依据：%(citations)s）。", step=rule.title_zh,
+                               citations="、".join(waiver.citations)), waiver.citations)
     before = _step_snapshot(step)
     try:
-        step.waive(reason)
+        if as_street_office:
+            step.waive(reason, by_id=_actor_id(actor), approved_by_id=_actor_id(actor), by_street=True)
+        elif waiver.organiser_may_waive:
+            step.waive(reason, by_id=_actor_id(actor), approved_by_id=_actor_id(actor), by_street=False)
+        else:
+            step.waive(reason, by_id=_actor_id(actor))
     except StepStateError:
         raise ProcedureError(_("只有未完成的步骤可以豁免。")) from None
     db.session.flush()
-    record("procedure.step.waive", step, compound_id=step.procedure.compound_id, actor=actor,
+    record("procedure.step.waive", step, compound_id=procedure.compound_id, actor=actor,
+           before=before, after={**_step_snapshot(step), "approved": step.waiver_approved_at is not None,
+                                 "by_street": bool(step.waiver_approved_by_street),
+                                 "basis": list(waiver.citations)})
+    _close_if_finished(procedure, actor)
+
+
+def approve_waiver(step: ProcedureStep, officer, *, reason: str | None = None) -> None:
+    """The street office approves an organiser's waiver where the rule data allows it; the step
+    now counts as settled."""
+    procedure = step.procedure
+    _require_active(procedure)
+    rule = _rule(step)
+    waiver = util.waiver_rule(rule)
+    if waiver is None or not waiver.street_office_may_approve:
+        raise ProcedureError(_("规则未允许街道办事处批准豁免“%(step)s”。", step=rule.title_zh), rule.citations)
+    before = _step_snapshot(step)
+    try:
+        step.approve_waiver(_actor_id(officer), by_street=True)
+    except StepStateError:
+        raise ProcedureError(_("该步骤没有待批准的豁免。")) from None
+    db.session.flush()
+    record("procedure.step.waiver_approve", step, compound_id=procedure.compound_id, actor=officer,
+           before=before, after={**_step_snapshot(step), "approved": True, "note": (reason or "").strip() or None,
+                                 "basis": list(waiver.citations)})
+    _close_if_finished(procedure, officer)
+
+
+def reject_waiver(step: ProcedureStep, officer, reason: str) -> None:
+    """The street office refuses an organiser's waiver, with a reason: the step is to be done."""
+    _require_active(step.procedure)
+    if not reason or not reason.strip():
+        raise ProcedureError(_("不批准豁免须写明理由。"))
+    before = _step_snapshot(step)
+    try:
+        step.reject_waiver(reason, _actor_id(officer))
+    except StepStateError:
+        raise ProcedureError(_("该步骤没有待批准的豁免。")) from None
+    db.session.flush()
+    record("procedure.step.waiver_reject", step, compound_id=step.procedure.compound_id, actor=officer,
            before=before, after=_step_snapshot(step))
-    _close_if_finished(step.procedure, actor)
 
 
 def sign_off_step(step: ProcedureStep, officer) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..rules import DeadlineRule, RuleSet, StepRule, Violation, check_date, due_date, get_rule_set
+from ..rules import (CountedDate, DeadlineRule, RuleSet, StepRule, Violation, check_date, counted_due_date, due_date,
+                     earliest_after, get_rule_set)
 from ..web.rows import Unavailable, isolated
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
@@ -55,6 +56,13 @@ def deadline_citations(rule: StepRule) -> tuple[str, ...]:
     return (rule.deadline.citations if rule.deadline and rule.deadline.citations else ()) or rule.citations
 
 
+def step_due_counted(rule: StepRule, anchors: dict, settings: dict) -> CountedDate | None:
+    """The step's deadline date with how it was counted (CC arts 200-204), or None."""
+    if rule.deadline is None:
+        return None
+    return counted_due_date(rule.deadline, anchors, settings)
+
+
 def step_due_on(rule: StepRule, anchors: dict, settings: dict) -> date | None:
     """The step's deadline date (latest allowed, or earliest for an "after" rule), or None."""
     if rule.deadline is None:
@@ -75,6 +83,49 @@ def is_refusal(deadline: DeadlineRule, step_on: date, anchors: dict, violation: 
     if deadline.kind == "within":
         return step_on < anchors[deadline.anchor]
     return deadline.anchor in MOVABLE_ANCHORS
+
+
+def waiver_rule(rule: StepRule | None):
+    """The rule data's waiver of ``rule`` (who may waive it), or None: a statutory step, or the vote,
+    which nobody may waive."""
+    if rule is None or rule.action == "vote":
+        return None
+    return rule.waiver
+
+
+def is_street_office(user, compound) -> bool:
+    """Whether ``user`` acts for the street office over ``compound`` (signs off its steps)."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return False
+    from ..policy import Ability, can
+
+    return can(user, Ability.SIGN_OFF, compound)
+
+
+def waiver_option(rule: StepRule | None, user, compound) -> str | None:
+    """What ``user`` may do to waive an open step: ``"waive"`` (settled at once: the street office
+    approving, or the organiser where the rule lets it waive alone), ``"request"`` (the organiser
+    waives and the street office must approve), or None (not waivable for this user)."""
+    waiver = waiver_rule(rule)
+    if waiver is None or user is None:
+        return None
+    from ..policy import Ability, can
+
+    if is_street_office(user, compound) and waiver.street_office_may_approve:
+        return "waive"
+    if can(user, Ability.MANAGE, compound):
+        if waiver.organiser_may_waive:
+            return "waive"
+        if waiver.street_office_may_approve:
+            return "request"
+    return None
+
+
+def unapproved_waivers(procedure: Procedure) -> list[tuple[ProcedureStep, StepRule | None]]:
+    """Steps waived without an approval the vote may rely on (awaiting the street office, or a
+    statutory step waived before the rules said it may not be)."""
+    rules = procedure_rules(procedure)
+    return [(step, rules.get(step.key)) for step in procedure.steps if step.state == "waived" and not step.is_settled]
 
 
 def violation_text(violation: Violation, citations: tuple[str, ...]) -> str:
@@ -104,6 +155,7 @@ class StepView:
     late_note: str | None  # set when the step was done after a time limit (recorded, not refused)
     prerequisites_missing: tuple[str, ...]  # titles of unsettled prerequisite steps
     due_error: Unavailable | None = None  # the due date could not be computed ("无法计算" and why)
+    due_counted: CountedDate | None = None  # how due_on was counted
 
 
 def timeline(procedure: Procedure, settings: dict, today: date | None = None) -> list[StepView]:
@@ -117,10 +169,11 @@ def timeline(procedure: Procedure, settings: dict, today: date | None = None) ->
         if rule is None:
             views.append(StepView(step, None, None, False, None, ()))
             continue
-        due_on = isolated(lambda: step_due_on(rule, anchors, settings),
-                          what=f"due date of step {step.key} of procedure {procedure.id}")
-        due_error = due_on if isinstance(due_on, Unavailable) else None
-        due_on = None if due_error else due_on
+        due_counted = isolated(lambda: step_due_counted(rule, anchors, settings),
+                               what=f"due date of step {step.key} of procedure {procedure.id}")
+        due_error = due_counted if isinstance(due_counted, Unavailable) else None
+        due_counted = None if due_error else due_counted
+        due_on = due_counted.on if due_counted is not None else None
         late_note = None
         if step.done_on is not None and rule.deadline is not None and step.state not in OPEN_STATES and not due_error:
             violation = isolated(lambda: check_date(rule.deadline, step.done_on, anchors, settings),
@@ -134,7 +187,7 @@ def timeline(procedure: Procedure, settings: dict, today: date | None = None) ->
             if key in by_key and key in rules and not by_key[key].is_settled
         )
         views.append(StepView(step, rule, due_on, step_is_overdue(step, rule, due_on, today), late_note, missing,
-                              due_error))
+                              due_error, due_counted))
     return views
 
 
@@ -242,14 +295,21 @@ def vote_gate(compound, opens_on: date) -> str | None:
     with citation).
 
     The meeting notice step must be done, and the notice must have stood its full period: posted at
-    least ``meeting_notice_days`` (15, PMR art 14) before ``opens_on``, counted inclusively
-    (CC art 1259: posted on the 1st, a vote may open on the 16th). The vote may not open before the
+    least ``meeting_notice_days`` (15, PMR art 14) before ``opens_on``; the posting day is not counted
+    (CC art 201: posted on the 1st, a vote may open on the 16th; on the 17th when the compound's setting
+    ``notice_period_excludes_meeting_day`` leaves out the meeting day too). The vote may not open before the
     meeting date the notice announced. A compound without an active procedure is not gated here
     (a vote outside a formation or re-election is the voting feature's business).
     """
     procedure = active_procedure(compound)
     if procedure is None:
         return None
+    waived = unapproved_waivers(procedure)
+    if waived:
+        step, rule = waived[0]
+        return _("“%(step)s”已被豁免但未经街道办事处批准，不能视为已完成，暂不能开始投票（依据：%(citations)s）",
+                 step=rule.title_zh if rule else step.key,
+                 citations="、".join((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
     step = meeting_notice_step(procedure)
     if step is None:
         return None
@@ -263,7 +323,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
     if violation is not None:
         days = settings.get("meeting_notice_days", 15)
         return _("会议通知于 %(posted)s 发出，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
-                 "含本数）；%(opens)s 不可开始投票（依据：%(citations)s）",
+                 "张贴当日不计入，民法典第201条）；%(opens)s 不可开始投票（依据：%(citations)s）",
                  posted=step.done_on.isoformat(), earliest=_earliest_vote_on(rule.deadline, step.done_on, settings),
                  days=days, opens=opens_on.isoformat(), citations="、".join(citations))
     if procedure.meeting_on is not None and opens_on < procedure.meeting_on:
@@ -274,14 +334,9 @@ def vote_gate(compound, opens_on: date) -> str | None:
 
 
 def _earliest_vote_on(deadline: DeadlineRule, posted_on: date, settings: dict) -> str:
-    from datetime import timedelta
-
     amount, unit = deadline.amount(settings)
-    if unit == "months":
-        from ..rules import add_months
-
-        return add_months(posted_on, amount).isoformat()
-    return (posted_on + timedelta(days=amount)).isoformat()
+    excludes = deadline.anchor == "meeting_on" and settings.get("notice_period_excludes_meeting_day") is True
+    return earliest_after(posted_on, amount, unit, excludes_anchor_day=excludes).isoformat()
 
 
 def deadline_text(rule: StepRule, settings: dict) -> str | None:

@@ -123,15 +123,18 @@ def timeline(code: str, procedure_id: int):
     anchors_form = forms.AnchorsForm(data=procedure.anchors())
     today = clock.today()
     complete_form = forms.CompleteStepForm(data={"done_on": today})
+    steps = util.timeline(procedure, settings, today)
     return render_template(
         "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
-        rule_set=rule_set, steps=util.timeline(procedure, settings, today), today=today,
+        rule_set=rule_set, steps=steps, today=today,
         deadline_texts={rule.key: util.deadline_text(rule, settings) for rule in rule_set.procedure(procedure.kind)},
         anchors_used=util.anchors_used(procedure), anchors_form=anchors_form, complete_form=complete_form,
         reason_form=forms.ReasonForm(), document_form=forms.DocumentForm(), plain_form=forms.PlainForm(),
         notices=util.step_notices(procedure), settings=settings,
         can_manage=can(current_user, Ability.MANAGE, compound) and procedure.is_active,
         can_sign_off=can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active,
+        waiver_options={view.step.id: util.waiver_option(view.rule, current_user, compound)
+                        for view in steps} if procedure.is_active else {},
     )
 
 
@@ -192,11 +195,40 @@ def complete_step(code: str, step_id: int):
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/waive")
 def waive_step(code: str, step_id: int):
+    """The organiser waives a step (alone, or for the street office to approve), or the street office
+    waives one, as the rule data allows; the operation refuses a statutory step."""
     compound, step = _step(code, step_id)
-    authorize(Ability.MANAGE, compound)
+    if not can(current_user, Ability.SIGN_OFF, compound):
+        authorize(Ability.MANAGE, compound)
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        _run(lambda: operations.waive_step(step, form.reason.data, actor=current_user), _("已豁免此步骤。"))
+        def operation():
+            operations.waive_step(step, form.reason.data, actor=current_user)
+            if step.is_waiver_pending:
+                flash(_("已申请豁免，须经街道办事处批准后才视为已完成。"), "info")
+        _run(operation, _("已豁免此步骤。"))
+    else:
+        _flash_errors(form)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/waiver/approve")
+def approve_waiver(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.SIGN_OFF, compound)
+    if forms.PlainForm().validate_on_submit():
+        _run(lambda: operations.approve_waiver(step, current_user), _("已批准豁免。"))
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/waiver/reject")
+def reject_waiver(code: str, step_id: int):
+    compound, step = _step(code, step_id)
+    authorize(Ability.SIGN_OFF, compound)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        _run(lambda: operations.reject_waiver(step, current_user, form.reason.data),
+             _("已不批准豁免，组织方须完成此步骤。"))
     else:
         _flash_errors(form)
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")

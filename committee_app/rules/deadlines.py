@@ -1,20 +1,26 @@
-"""Deadline arithmetic for procedure steps. Pure functions over dates.
+"""Deadline rules of procedure steps, counted by the Civil Code (CC arts 200-204, see
+:mod:`.periods`; the rule data's ``period_counting`` says which counting applies).
 
-Counting follows CC art 1259: a period of N days "before" an anchor is met when the
-step happens on or before anchor − N (a notice posted exactly 15 days before the
-meeting is in time; 14 days is not). "Within N days" of an anchor ends on anchor + N
-inclusive. Months are calendar months, with the day clamped to the month's end
-(3 months before 31 May is 28 or 29 February).
+- ``before`` ("notice at least 15 days before the meeting", PMR art 14): the act's own day is not
+  counted (CC art 201), so the latest day is anchor − N (posted on the 1st, meeting on the 16th);
+  with the setting ``notice_period_excludes_meeting_day`` the meeting day is left out too. A
+  minimum lead time is not extended past holidays.
+- ``within`` ("file within 30 days of the election", PMR art 16): the anchor day is not counted,
+  the last day is anchor + N (months: the corresponding day or the month's last day, art 202),
+  moved past a statutory rest day (art 203); it ends at 24:00.
+- ``after``: from anchor + N on.
+
+(CC art 1259 is about counting words such as 以上/以内, not about periods.)
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+from . import periods
 from .model import ANCHOR_TITLES, DeadlineRule
 
 COMPOUND_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -31,47 +37,84 @@ class Violation:
     step_on: date
 
 
-class DateOutOfRange(ValueError):
-    """A deadline that falls outside the calendar (an anchor date such as 9999-12-20 or 0001-01-01)."""
+DateOutOfRange = periods.DateOutOfRange
+add_months = periods.add_months
 
-    def __init__(self, day: date, amount: int, unit: str):
-        super().__init__(f"日期 {day.isoformat()} 推算 {amount} {'个月' if unit == 'months' else '天'} 后超出可计算范围"
-                         f"（{day.isoformat()} ± {amount} {unit} is outside the calendar）")
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months (negative goes back), clamped to month end."""
-    if not date.min.year <= (day.year * 12 + (day.month - 1) + months) // 12 <= date.max.year:
-        raise DateOutOfRange(day, months, "months")
-    month_index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last_day))
+#: the deadline kind → the rule data's period counting key
+_COUNTING_KEYS = {"before": "before", "within": "within", "after": "after"}
 
 
-def _shift(anchor: date, amount: int, unit: str, sign: int) -> date:
-    if unit == "months":
-        return add_months(anchor, sign * amount)
+def _counting(kind: str):
+    return _counting_key(_COUNTING_KEYS.get(kind, kind))
+
+
+def _counting_key(key: str):
+    from .loader import get_rule_set
+
     try:
-        return anchor + timedelta(days=sign * amount)
-    except OverflowError:
-        raise DateOutOfRange(anchor, sign * amount, "days") from None
+        return get_rule_set("national").counting(key)
+    except KeyError:
+        return None
 
 
-def due_date(rule: DeadlineRule, anchors: Mapping[str, date | None], settings: Mapping[str, object]) -> date | None:
-    """The boundary date of ``rule``, or None while its anchor date is not yet known.
+def counted_due_date(rule: DeadlineRule, anchors: Mapping[str, date | None],
+                     settings: Mapping[str, object]) -> periods.CountedDate | None:
+    """The boundary date of ``rule`` with how it was counted, or None while its anchor is unknown.
 
-    ``before``: the latest allowed date (anchor − N).
-    ``within``: the latest allowed date (anchor + N).
-    ``after``: the earliest allowed date (anchor + N).
+    ``before``: the latest allowed date. ``within``: the last day (extended past statutory rest
+    days). ``after``: the earliest allowed date.
     """
     anchor = anchors.get(rule.anchor)
     if anchor is None:
         return None
     amount, unit = rule.amount(settings)
-    sign = -1 if rule.kind == "before" else 1
-    return _shift(anchor, amount, unit, sign)
+    counting = _counting(rule.kind)
+    citations = counting.citations if counting is not None else periods.COUNTING_CITATIONS
+    excludes = rule.anchor == "meeting_on" and settings.get("notice_period_excludes_meeting_day") is True
+    if rule.kind == "before":
+        return periods.latest_before(anchor, amount, unit, excludes_anchor_day=excludes, citations=citations)
+    if rule.kind == "after":
+        return periods.earliest_after(anchor, amount, unit, citations=citations)
+    extends = counting.extends_past_holidays if counting is not None else True
+    return periods.period_end(anchor, amount, unit, extends_past_holidays=extends, citations=citations)
+
+
+def publicity_period(posted_on: date, days: int) -> periods.CountedDate:
+    """A publicity or objection period of ``days`` days for a notice posted on ``posted_on``
+    (rule data ``period_counting.publicity``): posted 10-01 with 7 days, it ends at 24:00 on 10-08."""
+    counting = _counting_key("publicity")
+    return periods.period_end(posted_on, days,
+                              extends_past_holidays=counting.extends_past_holidays if counting else True,
+                              citations=counting.citations if counting else periods.COUNTING_CITATIONS)
+
+
+def counted_term_end(starts_on: date, years: int) -> periods.CountedDate:
+    """Last day of a committee term of ``years`` years from ``starts_on`` (rule data ``period_counting.term``)."""
+    counting = _counting_key("term")
+    return periods.term_end(starts_on, years, citations=counting.citations if counting else
+                            ("CC art 201", "CC art 202", "CC art 204"))
+
+
+def counted_within(event_on: date, amount: int, unit: str = "days") -> periods.CountedDate:
+    """Last day of "within ``amount`` ``unit`` after the event" (rule data ``period_counting.within``)."""
+    counting = _counting_key("within")
+    return periods.period_end(event_on, amount, unit,
+                              extends_past_holidays=counting.extends_past_holidays if counting else True,
+                              citations=counting.citations if counting else periods.COUNTING_CITATIONS)
+
+
+def counted_before(anchor_on: date, amount: int, unit: str = "days", *, excludes_anchor_day: bool = False
+                   ) -> periods.CountedDate:
+    """Latest day for an act at least ``amount`` ``unit`` before ``anchor_on`` (``period_counting.before``)."""
+    counting = _counting_key("before")
+    return periods.latest_before(anchor_on, amount, unit, excludes_anchor_day=excludes_anchor_day,
+                                 citations=counting.citations if counting else ("CC art 201",))
+
+
+def due_date(rule: DeadlineRule, anchors: Mapping[str, date | None], settings: Mapping[str, object]) -> date | None:
+    """The boundary date of ``rule`` (see :func:`counted_due_date`), or None while its anchor is unknown."""
+    counted = counted_due_date(rule, anchors, settings)
+    return counted.on if counted is not None else None
 
 
 def check_date(
@@ -82,9 +125,10 @@ def check_date(
 ) -> Violation | None:
     """A :class:`Violation` when ``step_on`` breaks ``rule``; None when it complies
     or when the anchor date is not yet known."""
-    boundary = due_date(rule, anchors, settings)
-    if boundary is None:
+    counted = counted_due_date(rule, anchors, settings)
+    if counted is None:
         return None
+    boundary = counted.on
     anchor = anchors[rule.anchor]
     amount, unit = rule.amount(settings)
     anchor_zh, anchor_en = ANCHOR_TITLES[rule.anchor]
@@ -98,10 +142,11 @@ def check_date(
             f"that is on or before {boundary}; recorded {step_on}."
         )
     elif rule.kind == "within" and step_on > boundary:
-        message_zh = f"须在{anchor_zh}（{anchor}）后{span_zh}内完成，即不晚于{boundary}；记录日期为{step_on}。"
+        message_zh = (f"须在{anchor_zh}（{anchor}）后{span_zh}内完成，即不晚于{boundary}"
+                      f"（{counted.explanation_zh}）；记录日期为{step_on}。")
         message_en = (
             f"Must happen within {span_en} of {anchor_en} ({anchor}), "
-            f"that is on or before {boundary}; recorded {step_on}."
+            f"that is on or before {boundary} ({counted.explanation_en}); recorded {step_on}."
         )
     elif rule.kind == "within" and step_on < anchor:
         message_zh = f"不得早于{anchor_zh}（{anchor}）；记录日期为{step_on}。"

@@ -36,15 +36,19 @@ from .model import (
     DEADLINE_KINDS,
     DEADLINE_UNITS,
     DOCUMENT_KINDS,
+    PERIOD_DIRECTIONS,
+    PERIOD_KINDS,
     PROCEDURE_KINDS,
     SETTING_TYPES,
     SITUATIONS,
     STEP_ACTIONS,
     THRESHOLD_BASES,
     THRESHOLD_COMPARISONS,
+    WAIVER_ROLES,
     CandidateCondition,
     ChecklistItem,
     DeadlineRule,
+    PeriodCounting,
     Procedure,
     RuleSet,
     Setting,
@@ -52,6 +56,7 @@ from .model import (
     StepRule,
     Subject,
     Threshold,
+    WaiverRule,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -127,11 +132,12 @@ class _Merged:
     checklists: dict[str, _Entry]
     procedures: dict[str, dict[str, Any]]  # kind -> {"top": {...}, "steps": {key: _Entry}}
     subjects: dict[str, _Entry] = field(default_factory=dict)  # CC art 278 subjects
+    period_counting: dict[str, _Entry] = field(default_factory=dict)  # CC arts 200-204
 
 
 _TOP_FIELDS = {"title_zh", "title_en", "extends", "settings", "thresholds", "procedures",
-               "candidate_conditions", "checklists", "subjects"}
-_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists", "subjects")
+               "candidate_conditions", "checklists", "subjects", "period_counting"}
+_KEYED_SECTIONS = ("settings", "thresholds", "candidate_conditions", "checklists", "subjects", "period_counting")
 
 
 def _resolve(key: str, raw_files: dict, merged: dict[str, _Merged], chain: tuple[str, ...]) -> _Merged:
@@ -145,7 +151,7 @@ def _resolve(key: str, raw_files: dict, merged: dict[str, _Merged], chain: tuple
         raise RuleDataError(f"{filename}: {unknown[0]}: unknown key")
     base_key = raw.get("extends")
     if base_key is None:
-        result = _Merged(filename, [filename], {}, {}, {}, {}, {}, {})
+        result = _Merged(filename, [filename], {}, {}, {}, {}, {}, {}, {})
     else:
         if not isinstance(base_key, str) or base_key not in raw_files:
             raise RuleDataError(f"{filename}: extends: unknown rule set {base_key!r}")
@@ -299,6 +305,7 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
     )
     conditions = tuple(_build_condition(entry, settings_by_key) for entry in merged.candidate_conditions.values())
     checklists = tuple(_build_checklist_item(entry) for entry in merged.checklists.values())
+    counting = tuple(_build_period_counting(entry) for entry in merged.period_counting.values())
     return RuleSet(
         key=key,
         title_zh=title_zh,
@@ -311,6 +318,7 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
         checklists=checklists,
         source_files=tuple(merged.files),
         subjects=tuple(_build_subject(entry) for entry in merged.subjects.values()),
+        period_counting=counting,
     )
 
 
@@ -422,7 +430,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         entry.data, entry.file, f"procedures.{kind}.steps[{entry.index}]",
         required={"key", "title_zh", "title_en", "actor", "prerequisites", "deadline", "documents",
                   "street_signoff", "citations", "completed_by"},
-        optional={"action", "unconfirmed", "notes_zh", "notes_en"},
+        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver"},
     )
     key = entry.data["key"]
     prerequisites = fields.texts("prerequisites")
@@ -442,6 +450,11 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
     deadline = None
     if entry.data["deadline"] is not None:
         deadline = _build_deadline(entry.data["deadline"], fields, settings, citations)
+    waiver = None
+    if entry.data.get("waiver") is not None:
+        if action == "vote":
+            fields.fail("waiver", "the vote step is never waivable")
+        waiver = _build_waiver(entry.data["waiver"], fields)
     return StepRule(
         key=key,
         procedure=kind,
@@ -458,6 +471,35 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         unconfirmed=unconfirmed,
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
+        waiver=waiver,
+    )
+
+
+def _build_waiver(raw: Any, step: _Fields) -> WaiverRule:
+    if not isinstance(raw, dict):
+        step.fail("waiver", f"expected a mapping or null, got {raw!r}")
+    fields = _Fields(raw, step.file, f"{step.path}.waiver", {"by", "citations"}, {"notes_zh", "notes_en"})
+    by = fields.texts("by", WAIVER_ROLES, "waiver role")
+    if not by:
+        fields.fail("by", "name who may waive the step (or leave out 'waiver': the step cannot be waived)")
+    return WaiverRule(by=by, citations=fields.citations(), notes_zh=fields.text("notes_zh"),
+                      notes_en=fields.text("notes_en"))
+
+
+def _build_period_counting(entry: _Entry) -> PeriodCounting:
+    fields = _Fields(
+        entry.data, entry.file, _where("period_counting", entry),
+        required={"key", "title_zh", "title_en", "direction", "extends_past_holidays", "citations", "unconfirmed"},
+        optional={"notes_zh", "notes_en"},
+    )
+    key = entry.data["key"]
+    if key not in PERIOD_KINDS:
+        fields.fail("key", f"unknown period kind {key!r}; expected one of: {', '.join(PERIOD_KINDS)}")
+    return PeriodCounting(
+        key=key, title_zh=fields.text("title_zh"), title_en=fields.text("title_en"),
+        direction=fields.one_of("direction", PERIOD_DIRECTIONS, "direction"),
+        extends_past_holidays=fields.flag("extends_past_holidays"), citations=fields.citations(),
+        unconfirmed=fields.flag("unconfirmed"), notes_zh=fields.text("notes_zh"), notes_en=fields.text("notes_en"),
     )
 
 

@@ -61,6 +61,10 @@ SITUATIONS = (
     "at_handover",
 )
 THRESHOLD_COMPARISONS = ("at_least", "more_than")
+PERIOD_KINDS = ("within", "publicity", "before", "after", "term")
+PERIOD_DIRECTIONS = ("after_event", "before_anchor")
+#: who may waive a step (rule data ``waiver.by``): the organiser alone, or the street office approving
+WAIVER_ROLES = ("organiser", "street_officer")
 THRESHOLD_BASES = ("roll", "participating")
 CONDITION_SCOPES = ("national", "local")
 
@@ -197,6 +201,41 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class PeriodCounting:
+    """How one kind of period is counted (CC arts 200-204): its direction and whether a last day
+    that is a statutory rest day is extended (art 203)."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    direction: str  # "after_event" or "before_anchor"
+    extends_past_holidays: bool
+    citations: tuple[str, ...]
+    unconfirmed: bool = False
+    notes_zh: str = ""
+    notes_en: str = ""
+
+
+@dataclass(frozen=True)
+class WaiverRule:
+    """Who may waive a procedure step and on what basis. ``by`` lists ``organiser`` (may waive it
+    alone, with a reason) and/or ``street_officer`` (approves a waiver, with a reason)."""
+
+    by: tuple[str, ...]
+    citations: tuple[str, ...]
+    notes_zh: str = ""
+    notes_en: str = ""
+
+    @property
+    def organiser_may_waive(self) -> bool:
+        return "organiser" in self.by
+
+    @property
+    def street_office_may_approve(self) -> bool:
+        return "street_officer" in self.by
+
+
+@dataclass(frozen=True)
 class StepRule:
     """One step of a formation or re-election procedure."""
 
@@ -215,6 +254,7 @@ class StepRule:
     unconfirmed: bool = False
     notes_zh: str = ""
     notes_en: str = ""
+    waiver: WaiverRule | None = None  # None: statutory, never waived
 
 
 @dataclass(frozen=True)
@@ -268,6 +308,13 @@ class RuleSet:
     checklists: tuple[ChecklistItem, ...]
     source_files: tuple[str, ...] = field(default=())
     subjects: tuple[Subject, ...] = field(default=())
+    period_counting: tuple[PeriodCounting, ...] = field(default=())
+
+    def counting(self, key: str) -> PeriodCounting:
+        for counting in self.period_counting:
+            if counting.key == key:
+                return counting
+        raise KeyError(f"rule set {self.key!r} has no period counting {key!r}")
 
     def setting(self, key: str) -> Setting:
         for setting in self.settings:

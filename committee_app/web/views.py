@@ -129,6 +129,30 @@ def register_template_helpers(app: Flask) -> None:
     def format_local_datetime(value) -> str:
         return "" if value is None else clock.to_local(value).strftime("%Y-%m-%d %H:%M")
 
+    @app.template_filter("local_date")
+    def format_local_date(value) -> str:
+        """A stored naive-UTC datetime as its Asia/Shanghai date."""
+        return "" if value is None else clock.to_local(value).date().isoformat()
+
+    @app.template_filter("how_counted")
+    def how_counted(value) -> str:
+        """How a computed date was counted (a rules.CountedDate), in the page's language."""
+        from flask_babel import get_locale
+
+        if value is None or not hasattr(value, "explanation"):
+            return ""
+        locale = get_locale()
+        return value.explanation("en" if locale is not None and locale.language == "en" else "zh")
+
+    @app.template_global("period_note")
+    def period_note(event_on, ends_on) -> str:
+        """How a stored period end (posted on ``event_on``, ends on ``ends_on``) is counted (CC arts 201-203)."""
+        from ..rules.periods import explain_stored_end
+
+        if event_on is None or ends_on is None:
+            return ""
+        return how_counted(explain_stored_end(event_on, ends_on))
+
 
 def flash_errors(form) -> None:
     """Flash every validation error of a WTForms form (for forms shown in dialogs)."""

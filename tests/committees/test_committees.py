@@ -22,6 +22,17 @@ def _members(n=7, voter_ids=()):
     return [(f"委员{i + 1}", ids[i], roles[i]) for i in range(n)]
 
 
+def test_a_five_year_term_from_29_february_ends_on_the_last_day_of_february(app, world):
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        committee = operations.install_committee(compound, members=_members(5), elected_on=date(2024, 2, 29))
+        assert committee.term_ends_on == date(2029, 2, 28)  # 2029 has no 29 February (CC art 202)
+        with pytest.raises(operations.CommitteeError):
+            operations.update_committee(committee, term_ends_on=date(2029, 3, 1), filed_on=None)
+        operations.update_committee(committee, term_ends_on=date(2029, 2, 27), filed_on=None)
+        db.session.rollback()
+
+
 def test_an_elected_committee_is_installed_with_a_five_year_term(app, world):
     with app.app_context():
         compound = db.session.get(Compound, world.a)
@@ -29,7 +40,8 @@ def test_an_elected_committee_is_installed_with_a_five_year_term(app, world):
                                                  elected_on=date(2026, 3, 1))
         db.session.commit()
         assert committee.term_starts_on == date(2026, 3, 1)
-        assert committee.term_ends_on == date(2031, 2, 28)  # the last day of five years
+        # the election day is not counted: five years end on the corresponding day (CC arts 201-202)
+        assert committee.term_ends_on == date(2031, 3, 1)
         current = current_committee(compound)
         assert current.id == committee.id and len(current.active_members) == 7
         assert current.active_members[0].role == "chair"
@@ -83,10 +95,10 @@ def test_a_term_longer_than_the_rule_set_allows_is_refused(app, world):
         compound = db.session.get(Compound, world.a)
         with pytest.raises(operations.CommitteeError, match="5"):
             operations.record_committee(compound, members=_members(5), elected_on=date(2026, 1, 1),
-                                        term_ends_on=date(2031, 1, 1))
+                                        term_ends_on=date(2031, 1, 2))
         committee = operations.record_committee(compound, members=_members(5), elected_on=date(2026, 1, 1),
-                                                term_ends_on=date(2030, 12, 31))
-        assert committee.term_ends_on == date(2030, 12, 31)
+                                                term_ends_on=date(2031, 1, 1))
+        assert committee.term_ends_on == date(2031, 1, 1)
 
 
 def test_a_shorter_local_term_comes_from_the_compound_setting(app, world):
@@ -94,7 +106,7 @@ def test_a_shorter_local_term_comes_from_the_compound_setting(app, world):
         compound = db.session.get(Compound, world.a)
         compound.setting_overrides = {"term_years": 3}
         committee = operations.install_committee(compound, members=_members(5), elected_on=date(2026, 1, 1))
-        assert committee.term_ends_on == date(2028, 12, 31)
+        assert committee.term_ends_on == date(2029, 1, 1)
 
 
 # Term ends 2027-05-31; re-election starts three months before: due on 2027-02-28 (clamped).
@@ -159,12 +171,12 @@ def test_the_organiser_records_the_committee_from_the_page(app, client, world, l
         "members": "王建华，主任，1栋-1-202\n李梅，副主任\n张强\n刘洋,委员\n陈静,委员"})
     assert response.status_code == 302
     page = client.get("/compounds/A/committee").get_data(as_text=True)
-    assert "王建华" in page and "2029-01-09" in page and "2028-10-09" in page
+    assert "王建华" in page and "2029-01-10" in page and "2028-10-10" in page
     with app.app_context():
         member = db.session.scalar(select(CommitteeMember).where(CommitteeMember.name == "王建华"))
         assert db.session.get(Voter, member.voter_id).display_name == "赵喆"
     compound_page = client.get("/compounds/A").get_data(as_text=True)
-    assert "2028-10-09" in compound_page and "任期内" in compound_page
+    assert "2028-10-10" in compound_page and "任期内" in compound_page
 
 
 def test_a_bad_member_line_is_named_and_nothing_is_written(app, client, world, login_as):
@@ -210,4 +222,5 @@ def test_an_overdue_term_shows_the_handover_deadline(app, client, world, login_a
         db.session.commit()
     login_as("officer")
     page = client.get("/compounds/A/committee").get_data(as_text=True)
-    assert "换届逾期" in page and "2026-11-29" in page
+    # ten days after 11-19 is Sunday 11-29: the handover is due on Monday 11-30 (CC art 203)
+    assert "换届逾期" in page and "2026-11-30" in page

@@ -59,10 +59,22 @@ def test_within_days_is_inclusive_and_posting_status():
     assert checks.posting_status(due, None, date(2026, 11, 10)) == "overdue"
 
 
-def test_twenty_percent_of_owners_by_headcount_brings_the_egm_duty():
-    share = checks.support_share(10, Decimal("900.00"), 50, Decimal("5000.00"), Fraction(1, 5))
-    assert share.egm_duty and share.headcount_percent == Decimal("20.00") and share.area_percent == Decimal("18.00")
-    below = checks.support_share(9, Decimal("2600.00"), 50, Decimal("5000.00"), Fraction(1, 5))
-    assert not below.egm_duty  # area alone does not count: the duty is by headcount
-    assert below.egm_needed_headcount == 10
+def test_the_egm_duty_needs_twenty_percent_of_the_area_and_of_the_headcount():
+    both = checks.support_share(10, Decimal("1000.00"), 50, Decimal("5000.00"), Fraction(1, 5))
+    assert both.egm_duty and both.headcount_percent == Decimal("20.00") and both.area_percent == Decimal("20.00")
+
+
+def test_exactly_twenty_percent_of_the_area_with_heads_short_brings_no_egm_duty():
+    share = checks.support_share(9, Decimal("1000.00"), 50, Decimal("5000.00"), Fraction(1, 5))
+    assert share.is_area_reached and not share.is_headcount_reached
+    assert not share.egm_duty  # GR art 21: both counts
+    assert share.egm_needed_headcount == 10
+
+
+def test_exactly_twenty_percent_of_the_headcount_with_area_short_brings_no_egm_duty():
+    share = checks.support_share(10, Decimal("999.99"), 50, Decimal("5000.00"), Fraction(1, 5))
+    assert share.is_headcount_reached and not share.is_area_reached
+    assert not share.egm_duty
+    assert share.egm_needed_area == Decimal("1000.00")
+    assert checks.support_share(1, Decimal("1.00"), 7, Decimal("10.01"), Fraction(1, 5)).egm_needed_area == Decimal("2.01")
     assert checks.support_share(1, Decimal("1.00"), 7, Decimal("10.00"), Fraction(1, 5)).egm_needed_headcount == 2

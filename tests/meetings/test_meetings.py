@@ -227,5 +227,15 @@ def test_oversight_findings_name_urgent_meetings_late_postings_and_missed_reques
         db.session.commit()
         kinds = [(f["kind"], f["on"]) for f in oversight_findings(compound, TODAY)]
         assert kinds == [("request_overdue", date(2026, 11, 17)), ("urgent_meeting", date(2026, 11, 18)),
-                         ("decisions_overdue", date(2026, 11, 21))]
+                         # day 3 after the meeting is Saturday 11-21: moved to Monday (CC art 203)
+                         ("decisions_overdue", date(2026, 11, 23))]
         assert all("GR art 37-39" in f["citations"] for f in oversight_findings(compound, TODAY))
+
+
+def test_the_meeting_page_says_how_its_deadlines_were_counted(client, login_as, make_meeting):
+    meeting_id = make_meeting(meeting_on=date(2026, 11, 20), agenda_posted_on=date(2026, 11, 10))
+    login_as("organiser")
+    page = client.get(f"/compounds/A/meetings/{meeting_id}").get_data(as_text=True)
+    # agenda at least 7 days before 11-20: latest 11-13; decisions within 3 days: 11-23 is a Monday
+    assert "最迟应于 2026-11-13 告知" in page and "须在2026-11-20前至少7日" in page
+    assert "2026-11-20当日不计入，自2026-11-21起算3日，最后一日为2026-11-23" in page

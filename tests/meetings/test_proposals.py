@@ -48,25 +48,31 @@ def test_the_database_keeps_one_support_per_voter(app, client, world, login_as):
         db.session.rollback()
 
 
-def test_support_is_counted_by_headcount_and_area_and_twenty_percent_brings_the_egm_duty(app, client, world, login_as):
+def test_support_is_counted_by_headcount_and_area_and_twenty_percent_of_both_brings_the_egm_duty(
+        app, client, world, login_as):
     login_as("owner")
     proposal_id = _submit(client)
     with app.app_context():
         compound, proposal = db.session.get(Compound, world.a), db.session.get(Proposal, proposal_id)
         support = operations.support_of(proposal, compound)
-        # roll of A: 5 voters, 1 in 5 is exactly 20% (以上 includes the number itself)
-        assert support.headcount == 1 and support.roll_headcount == 5 and support.egm_duty
-        assert str(support.area) == "95.25" and support.headcount_percent == 20
-        compound.setting_overrides = {"egm_request_share": "1/4"}
-        assert not operations.support_of(proposal, compound).egm_duty
+        # roll of A: 5 voters, 607.75 m²; 1 in 5 is exactly 20% of the heads (以上 includes the number)
+        # but 95.25 m² is short of 20% of the area: no duty (GR art 21 asks for both)
+        assert support.headcount == 1 and support.roll_headcount == 5 and support.is_headcount_reached
+        assert str(support.area) == "95.25" and support.headcount_percent == 20 and not support.is_area_reached
+        assert not support.egm_duty
+        db.session.commit()
+    page = client.get(f"/compounds/A/proposals/{proposal_id}").get_data(as_text=True)
+    assert "人数已达到，面积尚未达到" in page and "GR art 21" in page
+    with app.app_context():
+        compound, proposal = db.session.get(Compound, world.a), db.session.get(Proposal, proposal_id)
         others = [v for v in _voters(world) if v.display_name != "赵喆"]
         operations.support_proposal(proposal, others[0])
         support = operations.support_of(proposal, compound)
-        assert support.headcount == 2 and support.egm_duty
+        assert support.headcount == 2 and support.is_area_reached and support.egm_duty
         assert support.area == others[0].area + db.session.get(Voter, proposal.voter_id).area
         db.session.commit()
     page = client.get(f"/compounds/A/proposals/{proposal_id}").get_data(as_text=True)
-    assert "业主大会临时会议" in page and "PMR art 13" in page
+    assert "均已达 20%以上：业委会应当组织召开业主大会临时会议" in page and "PMR art 13" in page
 
 
 def test_a_voter_of_another_compound_cannot_support(app, client, world, login_as):

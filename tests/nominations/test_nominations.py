@@ -332,15 +332,15 @@ def test_a_vetting_round_in_the_future_is_refused(app, client, login_as, collect
 # --------------------------------------------------------------------------- the notice, objections, finalising
 
 
-def test_the_list_is_posted_with_an_inclusive_objection_period(app, client, posted, compound_a):
+def test_the_list_is_posted_with_an_objection_period_from_the_day_after_posting(app, client, posted, compound_a):
     with app.app_context():
         candidate_list = util.current_list(compound_a())
         assert candidate_list.state == "posted" and util.candidate_list_state(compound_a()) == "posted"
-        assert candidate_list.objection_ends_on == date(2026, 12, 2)
+        assert candidate_list.objection_ends_on == date(2026, 12, 3)  # the posting day 11-26 is not counted
         notice = db.session.get(Notice, candidate_list.notice_id)
-        assert notice.kind == "candidate_list" and notice.publicity_ends_on == date(2026, 12, 2)
+        assert notice.kind == "candidate_list" and notice.publicity_ends_on == date(2026, 12, 3)
         assert notice.source_type == "candidate_list" and notice.pdf.startswith(b"%PDF")
-        assert "异议期：2026-11-26 至 2026-12-02" in notice.body
+        assert "异议期：2026-11-26张贴，当日不计入，至 2026-12-03 24时止" in notice.body
         notice_id = notice.id
     board = client.get("/board/A").get_data(as_text=True)
     assert "候选人名单公示" in board
@@ -352,12 +352,12 @@ def lodge(client, text="张三欠缴物业费", nomination_id=0):
                        follow_redirects=True).get_data(as_text=True)
 
 
-def test_objections_are_received_from_the_first_to_the_last_day(app, client, login_as, posted, frozen_clock):
+def test_objections_are_received_from_posting_until_the_end_of_the_last_day(app, client, login_as, posted, frozen_clock):
     login_as("owner")
     assert "您的异议已提交" in lodge(client)  # the posting day
-    frozen_clock(NOON + timedelta(days=6))  # 2026-12-02, the last day
+    frozen_clock(NOON + timedelta(days=7))  # 2026-12-03, the last day (posted 11-26, not counted: CC art 201)
     assert "您的异议已提交" in lodge(client, "第二条")
-    frozen_clock(NOON + timedelta(days=7))  # 2026-12-03
+    frozen_clock(NOON + timedelta(days=8))  # 2026-12-04
     assert "现在不能提出异议" in lodge(client, "第三条")
     with app.app_context():
         objections = db.session.scalars(db.select(Objection)).all()
@@ -382,9 +382,9 @@ def test_the_list_cannot_be_finalised_early_or_with_an_unanswered_objection(app,
     login_as("owner")
     lodge(client)
     login_as("organiser")
-    frozen_clock(NOON + timedelta(days=6))
-    assert "尚未届满" in client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
     frozen_clock(NOON + timedelta(days=7))
+    assert "尚未届满" in client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
+    frozen_clock(NOON + timedelta(days=8))
     assert "1 条异议未答复" in client.post("/compounds/A/nominations/finalise",
                                        follow_redirects=True).get_data(as_text=True)
     with app.app_context():
@@ -403,7 +403,7 @@ def test_the_list_cannot_be_finalised_early_or_with_an_unanswered_objection(app,
         assert objection.answered_by.username == "organiser" and objection.is_upheld is False
         final = db.session.scalar(db.select(Notice).where(Notice.title == "甲小区业主委员会候选人正式名单"))
         # the board is public: names masked (PIPL)
-        assert final.posted_on == date(2026, 12, 3) and "1. 张*（" in final.body and final.pdf.startswith(b"%PDF")
+        assert final.posted_on == date(2026, 12, 4) and "1. 张*（" in final.body and final.pdf.startswith(b"%PDF")
         assert "张三" not in final.body
     login_as("owner")
     assert "经核实已缴清" in client.get("/compounds/A/candidates").get_data(as_text=True)
@@ -438,7 +438,7 @@ def test_the_candidate_list_pdf_lists_candidates_composition_and_period(app, cli
     flat = "".join(text.split())
     for expected in ("甲小区", "业主委员会候选人名单公示", "张三（中共党员）", "赵喆", "社区党组织推荐（测试社区党委）",
                      "委员名额：5名", "候选人：2人", "候选人与名额之比：0.40", "其中中共党员：1人",
-                     "异议期：2026-11-26至2026-12-02（含首尾两日）", "第1轮2026-11-26（换届小组、派出所）",
+                     "异议期：2026-11-26张贴（当日不计入，民法典第201条）至2026-12-0324时止", "第1轮2026-11-26（换届小组、派出所）",
                      "GRart31", "无犯罪记录"):
         assert expected in flat, expected
 
@@ -451,10 +451,10 @@ def test_closing_vetting_and_finalising_complete_the_procedures_steps(app, poste
     calls = []
     monkeypatch.setattr(operations, "complete_procedure_action",
                         lambda compound, action, **kw: calls.append((compound.code, action, kw["on"])))
-    frozen_clock(NOON + timedelta(days=7))
+    frozen_clock(NOON + timedelta(days=8))
     with app.app_context():
         operations.finalise(compound_a(), on=clock.today(), actor=users("organiser"))
-    assert calls == [("A", "candidate_list", date(2026, 12, 3))]
+    assert calls == [("A", "candidate_list", date(2026, 12, 4))]
 
 
 def test_each_step_action_is_reported_to_the_procedure(app, collecting, compound_a, users, person, monkeypatch):
@@ -528,7 +528,7 @@ def test_pages_render_at_every_stage(app, client, login_as, posted, compound_a):
     assert "名单公示中" in page and "确定候选人名单" in page and "候选人与名额之比" in page
     assert "1/2" in page  # the Chengdu Party-member guideline, as information
     compound_page = client.get("/compounds/A").get_data(as_text=True)
-    assert "候选人推荐与资格审查" in compound_page and "异议期至 2026-12-02" in compound_page
+    assert "候选人推荐与资格审查" in compound_page and "异议期至 2026-12-03" in compound_page
     login_as("owner")
     assert "候选人与自荐" in client.get("/compounds/A").get_data(as_text=True)
 
@@ -626,7 +626,7 @@ def test_the_whole_story_through_the_ui(app, client, login_as, compound_a, perso
         objection_id = db.session.scalar(db.select(Objection.id))
     client.post(f"/compounds/A/nominations/objections/{objection_id}/answer",
                 data={"outcome": "dismissed", "answer": "经核实李四常住本小区"})
-    frozen_clock(NOON + timedelta(days=7))
+    frozen_clock(NOON + timedelta(days=8))
     client.post("/compounds/A/nominations/finalise")
     with app.app_context():
         assert util.candidate_list_state(compound_a()) == "final"
@@ -694,7 +694,7 @@ def test_an_owners_bad_input_is_refused_without_a_500(app, client, login_as, pos
 
 
 def test_a_withdrawal_after_finalising_replaces_the_final_notice(app, posted, compound_a, users, frozen_clock):
-    frozen_clock(NOON + timedelta(days=7))
+    frozen_clock(NOON + timedelta(days=8))
     with app.app_context():
         candidate_list = operations.finalise(compound_a(), on=clock.today(), actor=users("organiser"))
         final_id, posted_id = candidate_list.final_notice_id, candidate_list.notice_id

@@ -67,15 +67,15 @@ def test_the_procedure_moves_on_with_the_candidate_list(app, client, login_as, r
         procedures.sign_off_step(reelection("R6a_vetting"), users("officer"))
         db.session.commit()
     client.post("/compounds/A/nominations/post")
-    frozen_clock(NOON + timedelta(days=6))
-    assert "尚未届满" in client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
     frozen_clock(NOON + timedelta(days=7))
+    assert "尚未届满" in client.post("/compounds/A/nominations/finalise", follow_redirects=True).get_data(as_text=True)
+    frozen_clock(NOON + timedelta(days=8))
     assert "候选人名单已确定" in client.post("/compounds/A/nominations/finalise",
                                        follow_redirects=True).get_data(as_text=True)
     with app.app_context():
         assert util.candidate_list_state(compound_a()) == "final"
         step = reelection("R6b_candidate_list")
-        assert step.state == "done" and step.done_on == TODAY + timedelta(days=7)
+        assert step.state == "done" and step.done_on == TODAY + timedelta(days=8)
 
 
 def test_nominations_cannot_close_before_the_roll_notice(app, compound_a, users, person, frozen_clock):

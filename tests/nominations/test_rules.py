@@ -42,16 +42,16 @@ def test_an_unknown_mark_counts_as_unmarked():
     assert decision.pending == ("is_owner",)
 
 
-def test_the_objection_period_counts_the_first_and_last_day():
+def test_the_objection_period_starts_the_day_after_posting_and_ends_at_24_00_of_its_last_day():
     ends = rules.period_end(date(2026, 11, 26), 7)
-    assert ends == date(2026, 12, 2)
-    assert rules.period_end(date(2026, 11, 26), 1) == date(2026, 11, 26)
+    assert ends == date(2026, 12, 3)  # 11-27 .. 12-03 (CC art 201)
+    assert rules.period_end(date(2026, 11, 26), 1) == date(2026, 11, 27)
     assert not rules.objection_open(date(2026, 11, 26), ends, date(2026, 11, 25))
     assert rules.objection_open(date(2026, 11, 26), ends, date(2026, 11, 26))
-    assert rules.objection_open(date(2026, 11, 26), ends, date(2026, 12, 2))
-    assert not rules.objection_open(date(2026, 11, 26), ends, date(2026, 12, 3))
-    assert not rules.period_over(ends, date(2026, 12, 2))
-    assert rules.period_over(ends, date(2026, 12, 3))
+    assert rules.objection_open(date(2026, 11, 26), ends, date(2026, 12, 3))
+    assert not rules.objection_open(date(2026, 11, 26), ends, date(2026, 12, 4))
+    assert not rules.period_over(ends, date(2026, 12, 3))
+    assert rules.period_over(ends, date(2026, 12, 4))
 
 
 def test_composition_compares_candidates_with_seats_and_the_party_guideline():

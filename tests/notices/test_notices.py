@@ -9,9 +9,10 @@ from committee_app.notices.operations import NoticeError, post_notice, publicity
 from committee_app.registry.models import Compound
 
 
-def test_a_publicity_period_counts_the_posting_day():
-    assert publicity_end(date(2026, 11, 1), 7) == date(2026, 11, 7)
-    assert publicity_end(date(2026, 11, 1), 1) == date(2026, 11, 1)
+def test_a_publicity_period_starts_the_day_after_posting():
+    assert publicity_end(date(2026, 11, 2), 7) == date(2026, 11, 9)  # CC art 201; 11-09 is a Monday
+    assert publicity_end(date(2026, 11, 2), 1) == date(2026, 11, 3)
+    assert publicity_end(date(2026, 11, 1), 6) == date(2026, 11, 9)  # day 6 is Saturday 11-07: moved to Monday
 
 
 def test_a_posted_notice_is_superseded_with_a_visible_reason(app, client, world):

@@ -164,7 +164,8 @@ def test_the_boards_procedure_columns_equal_the_procedures_features_overview(app
         waiting = procedures.start_procedure(b, "reelection", on=date(2026, 11, 1), term_ends_on=date(2027, 6, 30),
                                              meeting_on=date(2027, 1, 20))
         procedures.complete_step(waiting.steps[0], on=date(2026, 11, 2))
-        procedures.start_procedure(c, "formation", on=date(2026, 11, 1), application_on=date(2026, 10, 20))
+        formation = procedures.start_procedure(c, "formation", on=date(2026, 11, 1), application_on=date(2026, 10, 20))
+        procedures.waive_step(formation.steps[0], "建设单位已注销")  # awaiting the street office: still current
         db.session.commit()
         rows = [(x.id, x.code, x.name, x.rule_set, x.setting_overrides) for x in (a, b, c)]
         facts = gather(rows, today)
@@ -173,3 +174,4 @@ def test_the_boards_procedure_columns_equal_the_procedures_features_overview(app
             active = next(p for p in compound_facts.procedures if p.status == "active")
             assert overview_of(active, compound_facts.settings, today) == expected[compound_id]
         assert expected[a.id].overdue_steps == 1 and expected[b.id].signoffs_waiting == 1
+        assert expected[c.id].current_step_key == "F1_developer_handover"

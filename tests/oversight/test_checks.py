@@ -91,10 +91,10 @@ def test_the_candidate_publicity_period_follows_the_compound_setting():
     assert messages("candidate_publicity_period", compound) == ["short"]
 
 
-def test_a_notice_stays_up_its_publicity_period_counted_inclusively():
+def test_a_notice_stays_up_its_publicity_period_counted_from_the_day_after_posting():
     posted = date(2026, 11, 1)
-    full = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=6))  # 7 days: 1st to 7th
-    short = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=5))
+    full = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=7))  # 7 days: 2nd to 8th (CC art 201)
+    short = f.notice("candidate_list", posted, ends_on=posted + timedelta(days=6))  # the old inclusive count
     assert messages("publicity_period_length", f.compound(TODAY, notices=[full])) == ["ok"]
     assert messages("publicity_period_length", f.compound(TODAY, notices=[short])) == ["short"]
     roll = f.notice("roll_notice", posted, ends_on=posted + timedelta(days=13))
@@ -194,7 +194,7 @@ def test_vote_checks_are_skipped_when_no_voting_records_exist():
 # --------------------------------------------------------------------------- time limits after the election
 
 
-ELECTION = date(2026, 11, 1)
+ELECTION = date(2026, 11, 2)  # a Monday: day 7 and day 30 after it are working days (no CC art 203 extension)
 
 
 @pytest.mark.parametrize("key, step", [("first_committee_meeting", "R9b_first_committee_meeting"),
@@ -353,3 +353,17 @@ def test_a_meeting_is_held_within_7_days_when_a_third_of_the_members_ask():
     assert outcomes("member_request_met", f.compound(due, meetings=[], requests=[request])) == []
     assert messages("member_request_met", f.compound(due + timedelta(days=1), meetings=[],
                                                      requests=[request])) == ["overdue"]
+
+
+def test_a_filing_due_on_national_day_is_on_time_the_first_working_day_after_it():
+    """30 days from 2025-09-01 end on 10-01, inside the National Day holiday (10-01 to 10-08):
+    the period ends at 24:00 on 10-09 (CC arts 201, 203)."""
+    election = date(2025, 9, 1)
+    results = {}
+    for filed_on in (date(2025, 10, 8), date(2025, 10, 9), date(2025, 10, 10)):
+        procedure = f.procedure(done={"R10_filing": filed_on}, election_on=election)
+        found = outcomes("filing_within_30_days", f.compound(date(2025, 12, 1), procedures=[procedure]))
+        results[filed_on] = found[0].message
+        assert found[0].values["due_on"] == date(2025, 10, 9)
+        assert "顺延" in found[0].values["counted"].explanation("zh")
+    assert results == {date(2025, 10, 8): "ok", date(2025, 10, 9): "ok", date(2025, 10, 10): "late"}

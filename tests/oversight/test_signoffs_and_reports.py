@@ -173,3 +173,25 @@ def test_the_demo_street_shows_a_clean_an_overdue_and_a_broken_compound(app, run
     assert "仅10日，少于法定15日" in report.replace("\n", "").replace(" ", "")
     waiting = _text(client.get("/oversight/signoffs"))
     assert "锦华丽景" in waiting and "绿地三期" in waiting  # one to sign off, one to return
+
+
+def test_a_sign_off_late_in_the_evening_prints_the_shanghai_date_in_the_compliance_report(
+        app, world, login_as, frozen_clock):
+    from datetime import datetime
+
+    frozen_clock(datetime(2026, 12, 1, 2, 0))
+    procedure_id, steps = _reelection(app, world)
+    login_as("organiser").post(f"/compounds/A/steps/{steps['R2_start']}/complete", data={"done_on": "2026-11-02"})
+    officer = login_as("officer")
+    frozen_clock(datetime(2026, 12, 1, 17, 30))  # 01:30 on 2 December in Shanghai
+    officer.post(f"/compounds/A/steps/{steps['R2_start']}/sign-off")
+    with app.app_context():
+        from committee_app.oversight.reports import compliance_report_context
+
+        procedure = db.session.get(Procedure, procedure_id)
+        context = compliance_report_context(procedure.compound, procedure)
+        assert context["steps"][0]["signed_off"]["on"] == "2026-12-02"
+    report = _pdf_text(officer.get(f"/oversight/compounds/A/procedures/{procedure_id}/compliance.pdf").data)
+    assert "officer 2026-12-02" in report and "2026-12-01" not in report.split("officer", 1)[1][:20]
+    timeline = _text(officer.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "2026-12-02" in timeline

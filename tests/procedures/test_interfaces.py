@@ -9,6 +9,7 @@ from sqlalchemy import event
 from committee_app import create_app
 from committee_app.extensions import db
 from committee_app.procedures import operations
+from committee_app.procedures.operations import ProcedureError
 from committee_app.procedures.util import active_procedure, procedure_overview, vote_gate
 from committee_app.registry.models import Compound
 from tests.procedures import factories
@@ -43,10 +44,14 @@ def test_no_vote_before_the_meeting_notice_is_done(app, world, december):
         procedure = factories.start(compound, meeting_on=date(2026, 12, 20))
         reason = vote_gate(compound, date(2026, 12, 20))
         assert reason and "PMR art 14" in reason and "会议通知" in reason
-        # a waived meeting notice does not open the vote either
+        # the meeting notice cannot be waived (PMR art 14), and one waived before that rule does not open the vote
         factories.settle_before(procedure, "R7_meeting_notice", on=date(2026, 11, 1))
-        operations.waive_step(next(s for s in procedure.steps if s.key == "R7_meeting_notice"), "测试")
-        assert vote_gate(compound, date(2026, 12, 20)) is not None
+        notice_step = next(s for s in procedure.steps if s.key == "R7_meeting_notice")
+        with pytest.raises(ProcedureError, match="法定步骤"):
+            operations.waive_step(notice_step, "测试")
+        notice_step.waive("旧数据：组织方自行豁免")
+        assert not notice_step.is_settled
+        assert "未经街道办事处批准" in vote_gate(compound, date(2026, 12, 20))
 
 
 def test_a_compound_without_a_procedure_is_not_gated(app, world):

@@ -93,18 +93,64 @@ def test_a_returned_step_goes_back_to_the_organiser_with_the_reason(app, world, 
         assert "procedure.step.return" in actions and actions.count("procedure.step.complete") == 2
 
 
-def test_a_step_is_waived_only_with_a_reason(app, world, december):
+def _user(world, name):
+    from committee_app.accounts.models import User
+
+    return db.session.get(User, world.users[name])
+
+
+def test_a_waiver_the_street_office_must_approve_counts_only_once_approved(app, world, december):
     with app.app_context():
         procedure = factories.start(_compound(world), "formation")
         handover = _step(procedure, "F1_developer_handover")
+        organiser, officer = _user(world, "organiser"), _user(world, "officer")
         with pytest.raises(ProcedureError):
-            operations.waive_step(handover, " ")
-        operations.waive_step(handover, "建设单位已于2019年移交，资料在街道存档")
-        assert handover.state == "waived" and handover.is_settled
+            operations.waive_step(handover, " ", actor=organiser)
+        operations.waive_step(handover, "建设单位已注销，资料由街道另行收集", actor=organiser)
+        assert handover.state == "waived" and handover.is_waiver_pending and not handover.is_settled
+        with pytest.raises(ProcedureError, match="前置步骤"):
+            operations.complete_step(_step(procedure, "F2_preparatory_group_decision"), on=date(2026, 11, 3))
         with pytest.raises(ProcedureError):
-            operations.waive_step(handover, "again")
-        # a waived prerequisite lets the next step go ahead
+            operations.waive_step(handover, "again", actor=organiser)
+        operations.approve_waiver(handover, officer)
+        assert handover.is_settled and handover.waiver_approved_by_id == officer.id and handover.waiver_approved_by_street
+        # an approved waiver lets the next step go ahead
         operations.complete_step(_step(procedure, "F2_preparatory_group_decision"), on=date(2026, 11, 3))
+
+
+def test_the_street_office_refuses_a_waiver_with_a_reason(app, world, december):
+    with app.app_context():
+        procedure = factories.start(_compound(world), "reelection")
+        start = _step(procedure, "R2_start")
+        operations.waive_step(start, "街道已责令换届", actor=_user(world, "organiser"))
+        with pytest.raises(ProcedureError):
+            operations.reject_waiver(start, _user(world, "officer"), "")
+        operations.reject_waiver(start, _user(world, "officer"), "未见责令文件，请按时报告")
+        assert start.state == "pending" and start.is_returned and start.returned_reason == "未见责令文件，请按时报告"
+
+
+@pytest.mark.parametrize("key", ["R4_roll_notice", "R6a_vetting", "R6b_candidate_list", "R7_meeting_notice",
+                                 "R8a_vote", "R10_filing"])
+def test_a_statutory_step_cannot_be_waived_by_the_organiser_or_the_street_office(app, world, december, key):
+    with app.app_context():
+        procedure = factories.start(_compound(world), "reelection")
+        step = _step(procedure, key)
+        for actor in (_user(world, "organiser"), _user(world, "officer")):
+            with pytest.raises(ProcedureError, match="法定步骤"):
+                operations.waive_step(step, "本小区情况特殊", actor=actor)
+        assert step.state == "pending"
+
+
+def test_the_organiser_waives_alone_only_where_the_rules_allow_it(app, world, december):
+    with app.app_context():
+        procedure = factories.start(_compound(world), "formation")
+        seals = _step(procedure, "F10_seals")
+        operations.waive_step(seals, "沿用原印章，备案事项无变更", actor=_user(world, "organiser"))
+        assert seals.is_settled and not seals.waiver_approved_by_street
+        # the street office waives a step it may approve: settled at once
+        handover = _step(procedure, "F1_developer_handover")
+        operations.waive_step(handover, "建设单位已注销", actor=_user(world, "officer"))
+        assert handover.is_settled and handover.waiver_approved_by_street
 
 
 def test_a_meeting_notice_exactly_15_days_before_the_meeting_passes(app, world, december):
@@ -292,5 +338,5 @@ def test_the_procedure_completes_when_every_step_is_settled(app, world, december
     with app.app_context():
         procedure = factories.start(_compound(world))
         for step in procedure.steps:
-            operations.waive_step(step, "测试")
+            factories.settle(step, on=date(2026, 11, 1), officer=world.users.get("officer") if hasattr(world, "users") else None)
         assert procedure.status == "completed" and active_procedure(_compound(world)) is None

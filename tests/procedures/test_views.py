@@ -115,11 +115,13 @@ def test_the_roll_notice_button_posts_the_roll_to_the_board(app, world, login_as
     assert client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
     with app.app_context():
         notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
-        assert notice.publicity_ends_on == date(2026, 12, 15) and notice.source_id == steps["R4_roll_notice"]
+        # posted 12-01: the 15 days run from 12-02 and end at 24:00 on 12-16 (CC art 201)
+        assert notice.publicity_ends_on == date(2026, 12, 16) and notice.source_id == steps["R4_roll_notice"]
         assert db.session.get(ProcedureStep, steps["R4_roll_notice"]).state == "done"
         text = _pdf_text(notice.pdf)
     # the board's copy masks names (PIPL): each owner still finds their unit and area
-    assert "2026-12-01 至 2026-12-15" in text and "赵*" in text and "1-202" in text and "赵喆" not in text
+    assert "2026-12-01 张贴（当日不计入，民法典第201条）至 2026-12-16 24时止" in text
+    assert "赵*" in text and "1-202" in text and "赵喆" not in text
     assert "甲小区业主名册公示" in _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
 
 
@@ -342,3 +344,25 @@ def test_an_organiser_starts_a_step_and_ends_a_procedure_with_a_reason(app, worl
     assert client.post("/compounds/A/procedures", data={"kind": "reelection"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(db.func.count(Procedure.id)).where(Procedure.status == "active")) == 1
+
+
+def test_each_due_date_on_the_timeline_says_how_it_was_counted(app, world, login_as, today):
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection", "term_ends_on": "2026-09-20"})
+    procedure_id, steps = _procedure(app, world)
+    page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    # R11: within 10 days after the term ends on 2026-09-20: day 10 is 09-30, the eve of National Day
+    # (a working day), so no extension; the page says how it was counted
+    assert "计算方法" in page and "2026-09-20当日不计入，自2026-09-21起算10日，最后一日为2026-09-30" in page
+    assert "须在2026-09-20前至少3个月" in page  # R2: a minimum lead time, counted the other way
+
+
+def test_a_due_date_in_a_year_without_holiday_data_is_marked_on_the_timeline(app, world, login_as, today):
+    from committee_app.rules.periods import holiday_years
+
+    uncovered = holiday_years()[1] + 1
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection", "term_ends_on": f"{uncovered}-05-31"})
+    procedure_id, _steps = _procedure(app, world)
+    page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "节假日数据缺失，未顺延" in page and f"节假日数据未覆盖{uncovered}年" in page

@@ -1,4 +1,4 @@
-"""Deadlines are counted in whole calendar days and months, inclusive as CC art 1259 says."""
+"""Deadlines are counted in calendar days and months by the Civil Code (CC arts 200-204)."""
 
 from datetime import date, datetime, timezone
 
