@@ -237,8 +237,9 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
     from ..procedures.util import step_due_on, step_is_overdue
     from ..rules import reelection_status
 
-    for compound_id, facts in gather([tuple(c) for c in compounds], today).items():
-        row = rows[compound_id]
+    from ..web.rows import Unavailable, isolated
+
+    def street_view(row: BoardRow, facts) -> None:
         row.findings = [(r.severity, r.text("zh")) for r in findings_of(evaluate(facts))]
         current = next((c for c in facts.committees or () if c.is_current), None)
         reelecting = any(p.status == "active" and p.kind == "reelection" for p in facts.procedures or ())
@@ -251,6 +252,13 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
             if step.rule is not None and step_is_overdue(step, step.rule,
                                                          step_due_on(step.rule, active.anchors, facts.settings), today):
                 row.overdue_step_titles.append(step.title)
+
+    for compound_id, facts in gather([tuple(c) for c in compounds], today).items():
+        row = rows[compound_id]
+        # one compound's data that cannot be computed (an impossible date) never fails the board
+        outcome = isolated(lambda: street_view(row, facts), what=f"street view of compound {compound_id} on the mentor's board")
+        if isinstance(outcome, Unavailable):
+            row.findings.append(("high", str(outcome)))
 
 
 def board_summary(rows: list[BoardRow]) -> dict:

@@ -81,7 +81,7 @@ def test_an_owner_receives_the_roll_notice_by_email_once_in_plain_text_and_html(
     recipients, raw = inbox.messages[0]
     assert recipients == ["zhao@example.org"]
     message = email.message_from_bytes(raw, policy=policy.default)
-    assert message["Subject"] == "甲小区：业主名册已公示（至 2026-12-15）"
+    assert message["Subject"] == "甲小区：业主名册已公示（至 2026-12-16）"
     assert "committee@example.org" in message["From"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -190,7 +190,7 @@ def test_the_sms_adapter_posts_the_text_to_the_street_offices_gateway(app, world
     path, authorization, payload = received[0]
     assert path == "/send" and authorization == "Bearer gateway-key"
     assert payload["phone"] == "13800000000"
-    assert payload["text"].startswith("【双柏社区】甲小区：业主名册已公示（至 2026-12-15） 详见 https://c.example.org/board/A/notices/")
+    assert payload["text"].startswith("【双柏社区】甲小区：业主名册已公示（至 2026-12-16） 详见 https://c.example.org/board/A/notices/")
     run_on(DAY)
     assert len(received) == 1
 

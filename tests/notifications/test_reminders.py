@@ -186,7 +186,7 @@ def test_objections_candidate_list_paper_ballots_and_the_result_reach_the_right_
         from committee_app.notifications.models import Notification
 
         owner_message = db.session.scalar(db.select(Notification).where(Notification.rule_key == "owner_candidate_list"))
-        assert owner_message.title == "甲小区：候选人名单已公示，异议期至 2026-12-07"
+        assert owner_message.title == "甲小区：候选人名单已公示，异议期至 2026-12-08"
         vote = db.session.get(Vote, vote_id)
         selection = voting.check_selection(vote, [vote.candidates[0].id], None)
         assert voting.enter_paper(vote, b_voter_id, slot=2, selection=selection, counter_name="乙") == "matched"

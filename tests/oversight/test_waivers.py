@@ -37,7 +37,7 @@ def test_an_organisers_waiver_shows_on_the_board_until_and_after_the_street_offi
     [(message, evidence)] = _findings(app, world, "step_waived_without_approval")
     assert message == "awaiting"
     assert evidence["豁免人"] == "organiser" and evidence["豁免日期"] == "2026-12-01"
-    assert evidence["豁免理由"] == "由居委会在街道指导下组织" and evidence["批准情况"] == "未经街道办事处批准"
+    assert evidence["理由"] == "由居委会在街道指导下组织" and evidence["批准情况"] == "未经街道办事处批准"
 
     officer = login_as("officer")
     page = officer.get(f"/compounds/A/procedures/{procedure_id}").get_data(as_text=True)
