@@ -14,6 +14,7 @@ Typical view::
 
 from __future__ import annotations
 
+import atexit
 import ctypes.util
 import dataclasses
 import functools
@@ -95,7 +96,18 @@ def _forget_font_configs() -> None:
     _FONT_CONFIGS.clear()
 
 
+def _keep_font_configs_at_exit() -> None:
+    # Freeing Pango font maps while the interpreter tears down can crash (GObject unref after
+    # the libraries' own state is gone): the process is ending, let the OS take them back.
+    from weasyprint.text.ffi import ffi
+
+    with _FONT_CONFIGS_GUARD:
+        for config in _FONT_CONFIGS:
+            ffi.gc(config.font_map, None)
+
+
 os.register_at_fork(after_in_child=_forget_font_configs)
+atexit.register(_keep_font_configs_at_exit)
 
 
 class StaticOnlyURLFetcher(URLFetcher):
