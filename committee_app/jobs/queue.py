@@ -1,6 +1,6 @@
 """The queue: Huey, on SQLite in ``instance/`` by default and on Redis when configured.
 
-``JOBS_QUEUE`` (setting) or ``REDIS_URL`` (environment) chooses the storage:
+``JOBS_QUEUE`` (setting, or environment variable) or ``REDIS_URL`` (environment) chooses the storage:
 
 - ``redis://host:port/db`` — Redis (several app servers and workers on several machines);
 - ``sqlite:///path`` — a SQLite file (one machine; the default is ``instance/jobs-queue.sqlite3``);
@@ -35,7 +35,7 @@ class Queue:
 
 
 def queue_url(app: Flask) -> str:
-    url = app.config.get("JOBS_QUEUE") or os.environ.get("REDIS_URL")
+    url = app.config.get("JOBS_QUEUE") or os.environ.get("JOBS_QUEUE") or os.environ.get("REDIS_URL")
     if url:
         return url
     if app.config.get("TESTING"):

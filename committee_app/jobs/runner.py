@@ -42,7 +42,8 @@ def _requester(job: Job):
 def _message(error: Exception) -> str:
     if isinstance(error, JobError):
         return str(error)[:ERROR_LIMIT]
-    return _("生成失败：%(error)s", error=f"{type(error).__name__}: {error}")[:ERROR_LIMIT]
+    detail = f"{type(error).__name__}: {error}"
+    return _("生成失败：%(error)s", error=detail)[:ERROR_LIMIT]
 
 
 def fail(job_id: int, attempt: int, error: Exception) -> None:
