@@ -11,6 +11,7 @@ when a feature is not installed.
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 
-LETTERS_PER_CHUNK = 100
+LETTERS_PER_CHUNK = int(os.environ.get("COMMITTEE_LETTERS_PER_CHUNK", "100"))
 COMPOUNDS_PER_CHUNK = 5
 
 

@@ -2,7 +2,7 @@
 download it, retry it when it failed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,14 +37,19 @@ def _streets_for_reports() -> list:
     return list(db.session.scalars(query))
 
 
-def _started(job: Job):
+def _send(job: Job) -> None:
+    """Commit, then send the job to the workers; an unreachable queue marks it failed (retryable)."""
     db.session.commit()
     try:
         operations.enqueue(job)
-    except Exception as error:  # noqa: BLE001 - the queue is unreachable: the job shows as failed, retryable
+    except Exception as error:  # noqa: BLE001
         from .runner import fail
 
         fail(job.id, job.attempt, error)
+
+
+def _started(job: Job):
+    _send(job)
     flash(_("已开始生成，完成后可在本页下载。"), "info")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
@@ -55,7 +60,6 @@ def _started(job: Job):
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters-job")
 def start_letters(code: str, vote_id: int):
     from ..voting import util as voting_util
-    from ..voting.views import _base_url
 
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -66,7 +70,8 @@ def start_letters(code: str, vote_id: int):
         flash(_("投票已截止，不能再发放投票码。"), "danger")
         return redirect(url_for("voting.detail", code=compound.code, vote_id=vote.id))
     job = operations.start_job("voting.letters", actor=current_user, ability=Ability.MANAGE,
-                               compound_id=compound.id, target_id=vote.id, params={"base_url": _base_url()})
+                               compound_id=compound.id, target_id=vote.id,
+                               params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url})
     return _started(job)
 
 
@@ -158,7 +163,6 @@ def retry(job_id: int):
     if job.state != "failed" or not operations.retry_job(job, actor=current_user):
         flash(_("只有失败的任务可以重试。"), "warning")
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
-    db.session.commit()
-    operations.enqueue(job)
+    _send(job)
     flash(_("已重新开始生成。"), "info")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
