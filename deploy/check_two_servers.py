@@ -209,6 +209,10 @@ def check(vote_id: int, compound: str) -> None:
     status, _, page = owner.request(f"{A}/ballot/{vote_id}/cast", {**form, "confirmed": "1"})
     assert status == 200, f"cast through A: {status}"
     receipt = re.search(rb'id="receipt">([^<]+)<', page).group(1).decode().strip()
+    step("the organiser closes the vote through server A")
+    token = organiser.csrf(f"{B}/compounds/{compound}/votes/{vote_id}")
+    status, _, _ = organiser.request(f"{A}/compounds/{compound}/votes/{vote_id}/close", {"csrf_token": token})
+    assert status == 302, f"close through A: {status}"
     step("the owner finds the ballot by its receipt in the public ballot box, read through server B")
     status, _, page = owner.request(f"{B}/board/{compound}/votes/{vote_id}?receipt={urllib.parse.quote(receipt)}")
     assert status == 200 and b'id="receipt-found"' in page, f"ballot box through B: {status}"

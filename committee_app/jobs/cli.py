@@ -20,6 +20,7 @@ def worker(workers: int, threads: bool, no_periodic: bool) -> None:
     from .queue import queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # not a line per page laid out
     jobs_queue = queue(current_app)
     click.echo(f"jobs worker: {workers} {'threads' if threads else 'processes'} on {jobs_queue.url}")
     consumer = jobs_queue.huey.create_consumer(workers=workers, worker_type="thread" if threads else "process",
