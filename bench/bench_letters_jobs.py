@@ -6,9 +6,9 @@ the speed-up of two worker processes over one (SPEC §5: the request answers < 1
 The compound comes from the street fixture (``_street_fixture.build_street``: buildings,
 units, owners, a procedure and a counted election); ``--compounds 50`` builds the whole street.
 
-The organiser's button is posted through the Flask test client; a real worker
-(``flask jobs worker --workers N``, Huey process workers) renders the letters in chunks and
-joins them with pypdf. Queue: JOBS_QUEUE / REDIS_URL if set, else a SQLite file.
+The organiser's button is posted through the Flask test client; real workers (N
+``flask jobs worker --workers 1`` services, or one ``--workers N`` with BENCH_ONE_CONSUMER=1)
+render the letters in chunks and join them with pypdf. Queue: JOBS_QUEUE / REDIS_URL if set, else a SQLite file.
 BENCH_DATABASE_URL=postgresql://… benchmarks on PostgreSQL (its schema is recreated).
 """
 from __future__ import annotations
@@ -35,9 +35,19 @@ SPEEDUP_BAR = 1.8
 def run_once(app, client, vote_id: int, workers: int, env: dict) -> tuple[float, float, int]:
     from committee_app.jobs.models import Job
 
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "committee_app", "jobs", "worker",
-                               "--workers", str(workers), "--no-periodic"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # N worker services of one worker process each, every one in its own session: on a shared
+    # machine with autogroup scheduling, processes of one session share one CPU share, so
+    # `--workers 2` in one session would measure the other users' load, not the second core
+    command = [sys.executable, "-m", "flask", "--app", "committee_app", "jobs", "worker", "--workers", "1",
+               "--no-periodic"]
+    if os.environ.get("BENCH_ONE_CONSUMER"):
+        command[command.index("1")] = str(workers)
+        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True)]
+    else:
+        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True)
+                           for _ in range(workers)]
     try:
         time.sleep(3)  # the worker is up and idle before the clock starts
         start = time.perf_counter()
@@ -56,8 +66,10 @@ def run_once(app, client, vote_id: int, workers: int, env: dict) -> tuple[float,
         assert state == "done", error
         return latency, total, pages
     finally:
-        os.killpg(worker.pid, signal.SIGINT)
-        worker.wait(timeout=120)
+        for worker in workers_started:
+            os.killpg(worker.pid, signal.SIGINT)
+        for worker in workers_started:
+            worker.wait(timeout=120)
 
 
 def main() -> int:
