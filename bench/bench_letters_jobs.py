@@ -32,6 +32,11 @@ LATENCY_BAR = 1.0
 SPEEDUP_BAR = 1.8
 
 
+def _log():
+    """Where the workers' logs go: BENCH_WORKER_LOG (a file; each chunk's and the join's time), else nowhere."""
+    return open(os.environ.get("BENCH_WORKER_LOG") or os.devnull, "ab")
+
+
 def run_once(app, client, vote_id: int, workers: int, env: dict) -> tuple[float, float, int]:
     from committee_app.jobs.models import Job
 
@@ -42,11 +47,11 @@ def run_once(app, client, vote_id: int, workers: int, env: dict) -> tuple[float,
                "--no-periodic"]
     if os.environ.get("BENCH_ONE_CONSUMER"):
         command[command.index("1")] = str(workers)
-        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, start_new_session=True)]
+        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=_log(),
+                                            stderr=subprocess.STDOUT, start_new_session=True)]
     else:
-        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, start_new_session=True)
+        workers_started = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=_log(),
+                                            stderr=subprocess.STDOUT, start_new_session=True)
                            for _ in range(workers)]
     try:
         time.sleep(3)  # the worker is up and idle before the clock starts

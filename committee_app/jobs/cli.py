@@ -21,6 +21,9 @@ def worker(workers: int, threads: bool, no_periodic: bool) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)  # not a line per page laid out
+    app_logger = logging.getLogger(current_app.import_name)  # Flask's logger has its own handler: once, not twice
+    app_logger.setLevel(logging.INFO)
+    app_logger.propagate = False
     jobs_queue = queue(current_app)
     click.echo(f"jobs worker: {workers} {'threads' if threads else 'processes'} on {jobs_queue.url}")
     consumer = jobs_queue.huey.create_consumer(workers=workers, worker_type="thread" if threads else "process",

@@ -9,6 +9,7 @@ starts a new attempt and stale messages of an old attempt are dropped.
 from __future__ import annotations
 
 import logging
+import time
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
@@ -104,8 +105,11 @@ def run_chunk(job_id: int, attempt: int, position: int, payload) -> None:
     if job is None:
         return
     kind = KINDS[job.kind]
+    started = time.perf_counter()
     try:
         data, done = kind.render(job, payload)
+        log.info("job %s attempt %s: chunk %s (%s) rendered in %.1f s", job_id, attempt, position, done,
+                 time.perf_counter() - started)
         stored = storage.store(data, filename=f"job-{job_id}-{attempt}-{position}", content_type=kind.content_type,
                                purpose="jobs.chunk", created_by=job.requested_by_name)
         db.session.add(JobChunk(job_id=job_id, attempt=attempt, position=position, stored_file_id=stored.id))
@@ -134,8 +138,10 @@ def _join(job_id: int, attempt: int) -> None:
     kind = KINDS[job.kind]
     chunks = db.session.scalars(select(JobChunk).where(JobChunk.job_id == job_id, JobChunk.attempt == attempt)
                                 .order_by(JobChunk.position)).all()
+    started = time.perf_counter()
     parts = [storage.read(storage.get(chunk.stored_file_id)) for chunk in chunks]
     data = join_pdfs(parts) if kind.content_type == "application/pdf" else b"".join(parts)
+    log.info("job %s attempt %s: %s parts joined in %.1f s", job_id, attempt, len(parts), time.perf_counter() - started)
     document = storage.store(data, filename=kind.filename(job), content_type=kind.content_type,
                              purpose=f"jobs.{job.kind}", created_by=job.requested_by_name)
     _drop_chunks(job_id)
