@@ -117,7 +117,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def run(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "committee_app", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "committee_app", *args], cwd=ROOT, env=env, check=True)
 
 
 def prepare_database(env: dict) -> tuple[int, str]:
@@ -234,7 +234,7 @@ def main() -> int:
         for name, command in (
                 ("server-a", [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT_A}", "committee_app:create_app()"]),
                 ("server-b", [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT_B}", "committee_app:create_app()"]),
-                ("worker", [str(BIN / "flask"), "--app", "committee_app", "jobs", "worker", "--workers", "2",
+                ("worker", [sys.executable, "-m", "flask", "--app", "committee_app", "jobs", "worker", "--workers", "2",
                             "--no-periodic"])):
             log = open(tmp / f"{name}.log", "wb")
             logs.append(log)
