@@ -14,8 +14,10 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 run: setup db
 	@$(FLASK) seed-demo --if-empty
 	@$(BIN)/python -c "from committee_app.demo.cli import print_logins; print_logins()"
-	@echo "serving on http://127.0.0.1:5000  (Ctrl-C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "serving on http://127.0.0.1:5000  (Ctrl-C to stop); job worker in the background"
+	@$(FLASK) jobs worker --workers 2 & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -52,4 +54,4 @@ bench: setup
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) instance/committee.sqlite3*
+	rm -rf $(VENV) instance/committee.sqlite3* instance/jobs-queue.sqlite3*

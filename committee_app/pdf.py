@@ -14,12 +14,15 @@ Typical view::
 
 from __future__ import annotations
 
+import atexit
 import ctypes.util
 import dataclasses
 import functools
 import mimetypes
+import os
 import subprocess
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -55,11 +58,56 @@ class PdfOptions:
 
 PDF_OPTIONS = PdfOptions()
 
-# One font configuration for the process: Pango's font map is built once, not per PDF.
-# Pango/fontconfig objects are not safe to share between threads, so renders that use it
-# take turns (gunicorn workers are processes and each has its own).
-FONT_CONFIG = FontConfiguration()
-_RENDER_LOCK = threading.Lock()
+# Font configurations, lent one per render: no process-wide lock.
+#
+# Why the lock was there: a WeasyPrint ``FontConfiguration`` holds a fontconfig config and a
+# Pango font map, and Pango/fontconfig objects must not be used by two threads at once
+# (fontconfig crashes under concurrent use of one config are a known failure of threaded
+# servers). Sharing one object meant serialising every render in the process, so a
+# 3,000-page roll notice made a one-page PDF wait.
+#
+# Now each render borrows a configuration no other render is using: a free one from the pool,
+# or a new one when all are lent (building one costs a few milliseconds; the pool grows to the
+# process's concurrency and no further). No object is used by two threads at once, and
+# renders in different threads run side by side. gunicorn workers and job workers are
+# processes: after a fork the child drops the inherited objects (fontconfig state must not be
+# shared across fork) and builds its own. Long documents run in the job workers
+# (committee_app/jobs), never in a request.
+_FONT_CONFIGS: list[FontConfiguration] = []
+_FONT_CONFIGS_GUARD = threading.Lock()  # guards the list only, never held while rendering
+
+
+@contextmanager
+def _font_config():
+    with _FONT_CONFIGS_GUARD:
+        config = _FONT_CONFIGS.pop() if _FONT_CONFIGS else None
+    if config is None:
+        config = FontConfiguration()
+    try:
+        yield config
+    finally:
+        with _FONT_CONFIGS_GUARD:
+            _FONT_CONFIGS.append(config)
+
+
+def _forget_font_configs() -> None:
+    global _FONT_CONFIGS_GUARD
+    _FONT_CONFIGS_GUARD = threading.Lock()
+    _FONT_CONFIGS.clear()
+
+
+def _keep_font_configs_at_exit() -> None:
+    # Freeing Pango font maps while the interpreter tears down can crash (GObject unref after
+    # the libraries' own state is gone): the process is ending, let the OS take them back.
+    from weasyprint.text.ffi import ffi
+
+    with _FONT_CONFIGS_GUARD:
+        for config in _FONT_CONFIGS:
+            ffi.gc(config.font_map, None)
+
+
+os.register_at_fork(after_in_child=_forget_font_configs)
+atexit.register(_keep_font_configs_at_exit)
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -123,8 +171,8 @@ def render_pdf(template_name: str, **context) -> bytes:
         base_url=static_folder.as_uri() + "/",
         url_fetcher=_fetcher_for(str(static_folder)),
     )
-    with _RENDER_LOCK:
-        return document.write_pdf(font_config=FONT_CONFIG, **PDF_OPTIONS.as_kwargs())
+    with _font_config() as font_config:
+        return document.write_pdf(font_config=font_config, **PDF_OPTIONS.as_kwargs())
 
 
 # --------------------------------------------------------------------------- environment

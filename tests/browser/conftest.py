@@ -24,7 +24,12 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    # the job worker, as `make run` starts it (threads here: the queue is in this process's memory)
+    worker = app.extensions["jobs_queue"].huey.create_consumer(workers=2, worker_type="thread", periodic=False,
+                                                               initial_delay=0.05, max_delay=0.2, backoff=1.1)
+    worker.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    worker.stop(graceful=True)
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
