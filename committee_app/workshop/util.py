@@ -305,6 +305,22 @@ def compound_sessions(compound: Compound) -> list[CoachingSession]:
         .order_by(CoachingSession.held_on.desc(), CoachingSession.id.desc())))
 
 
+def _member_growth(compound: Compound) -> list[dict]:
+    """Each sitting committee member's participation per year (trainings, salons, deliberations,
+    meetings, minutes signed), from the deliberation feature's ledger when it is installed."""
+    if compound.community is None or importlib.util.find_spec("committee_app.deliberation") is None:
+        return []
+    from ..deliberation import rules as deliberation_rules
+    from ..deliberation.util import growth
+
+    kinds = deliberation_rules.default_points()
+    return [{"name": m.name, "points": m.points,
+             "years": [{"year": year, "text": "、".join(f"{kinds[k].title if k in kinds else k} {n} 次"
+                                                      for k, n in sorted(counts.items()))}
+                       for year, counts in m.years.items()]}
+            for m in growth(compound.community) if m.compound == compound.name]
+
+
 def coaching_record_context(compound: Compound) -> dict:
     """Plain values for the coaching record PDF (辅导记录) of one compound."""
     today = clock.today()
@@ -333,6 +349,7 @@ def coaching_record_context(compound: Compound) -> dict:
     }
     counts = {state: sum(1 for i in items if i["state"] == state) for state in state_labels}
     return {
+        "growth": _member_growth(compound),
         "title": "业委会主任工作室辅导记录",
         "compound_name": compound.name,
         "community_name": compound.community.name if compound.community else "",

@@ -157,3 +157,17 @@ def test_the_mentor_sees_each_committee_members_participation_by_year(app, world
         assert new.years == {} and new.points == 0
     page = login_as("mentor").get(f"/communities/{world.community}/growth").get_data(as_text=True)
     assert "王德明" in page and "尚无参与记录" in page
+
+
+def test_the_coaching_record_shows_each_members_growth(app, world, attended_microclass):
+    from committee_app.committees import operations as committees
+    from committee_app.workshop.util import coaching_record_context
+
+    with app.app_context():
+        compound = db.session.get(Compound, world.a)
+        committees.record_committee(compound, members=[("王德明", None, "chair")], elected_on=date(2026, 1, 10),
+                                    term_starts_on=None, term_ends_on=None, filed_on=None, actor="test")
+        operations.sync_participation(db.session.get(Community, world.community), actor="test")
+        db.session.commit()
+        growth = coaching_record_context(compound)["growth"]
+        assert growth == [{"name": "王德明", "points": 5, "years": [{"year": 2026, "text": "参加微学堂培训 1 次"}]}]
