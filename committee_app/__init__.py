@@ -87,15 +87,8 @@ def _instance_secret_key(app: Flask) -> str:
     The key is written to a temporary file and hard-linked into place, so a worker
     starting at the same moment either links first or reads the winner's key.
     """
+    from .keyfile import create_once
+
     path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
-        tmp.write_text(secrets.token_hex(32))
-        os.chmod(tmp, 0o600)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+    create_once(path, secrets.token_hex(32))
     return path.read_text().strip()

@@ -58,18 +58,11 @@ def _line(key: bytes) -> str:
 
 
 def _create_file(path: Path) -> None:
-    """Write a first key to ``path`` unless another process got there first (link, like secret_key)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    tmp.write_text("# audit chain keys (committee_app.audit.keys): never delete a line\n"
-                   + _line(secrets.token_bytes(32)))
-    os.chmod(tmp, 0o600)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
+    """Write a first key to ``path`` unless another process got there first (like secret_key)."""
+    from ..keyfile import create_once
+
+    create_once(path, "# audit chain keys (committee_app.audit.keys): never delete a line\n"
+                + _line(secrets.token_bytes(32)))
 
 
 def load(*, create: bool = True) -> Keyring:
