@@ -121,7 +121,8 @@ def run(env: dict, *args: str) -> None:
 
 
 def prepare_database(env: dict) -> tuple[int, str]:
-    """A fresh database with the demo and one open election in 中铁一期; (vote id, compound code)."""
+    """A fresh database with the demo and one open by-election in 精城名典 (no procedure running, so
+    candidates may be named directly); (vote id, compound code)."""
     subprocess.run(["psql", PG + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB_NAME}"',
                     "-c", f'CREATE DATABASE "{DB_NAME}"'], check=True)
     code = ("import sys\nfrom committee_app import create_app\nfrom committee_app.extensions import db\n"
@@ -131,8 +132,8 @@ def prepare_database(env: dict) -> tuple[int, str]:
     code = ("from committee_app import create_app\nfrom committee_app.extensions import db\n"
             "from committee_app.registry.models import Compound\nfrom committee_app.voting import operations\n"
             "app = create_app()\nwith app.app_context():\n"
-            "    compound = db.session.scalar(db.select(Compound).where(Compound.name == '中铁一期'))\n"
-            "    vote = operations.create_election(compound, title='两台服务器检查', seats=2, candidates=['甲', '乙', '丙'])\n"
+            "    compound = db.session.scalar(db.select(Compound).where(Compound.name == '精城名典'))\n"
+            "    vote = operations.create_election(compound, title='两台服务器检查', seats=2, candidates=['甲', '乙', '丙'], is_by_election=True)\n"
             "    operations.open_vote(vote, compound, enforce_gate=False)\n"
             "    db.session.commit()\n"
             "    print(vote.id, compound.code)\n")
@@ -145,7 +146,7 @@ def check(vote_id: int, compound: str) -> None:
     organiser = Browser()
     step("the organiser logs in through server A")
     token = organiser.csrf(f"{A}/login")
-    status, headers, _ = organiser.request(f"{A}/login", {"csrf_token": token, "username": "organiser",
+    status, headers, _ = organiser.request(f"{A}/login", {"csrf_token": token, "username": "organiser_jc",
                                                           "password": "demo1234"})
     assert status == 302, f"login through A: {status}"
 

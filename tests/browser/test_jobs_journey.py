@@ -16,14 +16,14 @@ def test_an_organiser_watches_the_letters_progress_to_the_download(app, live_ser
 
     monkeypatch.setattr("committee_app.jobs.kinds.LETTERS_PER_CHUNK", 10)
     with app.app_context():
-        compound = db.session.scalar(db.select(Compound).where(Compound.code == "ZT1Q"))
-        vote = operations.create_election(compound, title="中铁一期业委会换届选举（测试）", seats=2,
-                                          candidates=["林晓喆", "王子堃", "陈思远"])
+        compound = db.session.scalar(db.select(Compound).where(Compound.code == "JCMD"))  # no procedure running
+        vote = operations.create_election(compound, title="精城名典业委会补选（测试）", seats=2,
+                                          candidates=["林晓喆", "王子堃", "陈思远"], is_by_election=True)
         operations.open_vote(vote, compound, enforce_gate=False)
         db.session.commit()
         vote_id = vote.id
-    log_in(phone, live_server, "organiser")
-    phone.goto(f"{live_server}/compounds/ZT1Q/votes/{vote_id}")
+    log_in(phone, live_server, "organiser_jc")
+    phone.goto(f"{live_server}/compounds/JCMD/votes/{vote_id}")
     phone.get_by_role("button", name="打印业主表决通知书（含投票码）").click()
 
     expect(phone.locator("h1")).to_have_text("业主表决通知书（含投票码）")

@@ -27,7 +27,7 @@ def _open_vote(app, world, title="业委会换届选举"):
 
     with app.app_context():
         compound = db.session.get(Compound, world.a)
-        vote = operations.create_election(compound, title=title, seats=2, candidates=["甲", "乙", "丙"])
+        vote = operations.create_election(compound, title=title, seats=2, candidates=["甲", "乙", "丙"], is_by_election=True)
         operations.open_vote(vote, compound, enforce_gate=False)
         db.session.commit()
         return vote.id
@@ -69,7 +69,7 @@ def test_organiser_prints_letters_in_the_background_and_an_owner_votes_with_a_co
     with queue_app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(JobChunk)) == 0  # parts dropped once joined
         actions = {entry.action: entry.actor_name for entry in db.session.scalars(select(AuditEntry))}
-    assert actions["job.request"] == actions["vote.codes_issue"] == actions["job.done"] == "organiser"
+    assert actions["job.request"] == actions["vote.letters_issue"] == actions["job.done"] == "organiser"
 
     # the printed code works on the ballot page (issued in the worker, checked by the web app)
     client.post("/logout")
