@@ -17,7 +17,7 @@ from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
 from ..registry.models import Compound
 from ..storage import operations as storage
-from ..web.transaction import attempt, database_problem, transaction
+from ..web.transaction import attempt, database_problem, rollback, transaction
 from . import integration, operations, util
 from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
 from .models import STATE_LABELS, Ballot, Candidate, Vote
@@ -52,6 +52,11 @@ def _flash_form(form) -> None:
 
 def _detail(compound, vote):
     return redirect(url_for("voting.detail", code=compound.code, vote_id=vote.id))
+
+
+def _detail_url(code: str, vote_id: int, **_ids) -> str:
+    """Where an organiser's action that could not be saved sends the browser back."""
+    return url_for("voting.detail", code=code, vote_id=vote_id)
 
 
 def panel_context(compound, user):
@@ -148,17 +153,18 @@ def busy(error):
 
 
 def _apply(compound, vote, operation, success: str):
-    """Run an operation and commit once; a refusal is flashed. A write that lost a race with
-    the ballots being cast is retried, then explained, never a 500."""
+    """Run an operation and write it out (the view's :func:`transaction` commits); a refusal is
+    flashed. A write that lost a race with the ballots being cast is retried, then explained,
+    never a 500."""
     for tried in range(3):
         try:
             operation()
-            db.session.commit()
+            db.session.flush()
         except operations.VotingError as error:
-            db.session.rollback()
+            rollback()
             flash(str(error), "danger")
         except (OperationalError, IntegrityError):
-            db.session.rollback()
+            rollback()
             if tried < 2:
                 time.sleep(0.2 * (tried + 1))
                 continue
@@ -172,6 +178,7 @@ def _apply(compound, vote, operation, success: str):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates")
+@transaction(back=_detail_url)
 def add_candidate(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = CandidateForm()
@@ -184,6 +191,7 @@ def add_candidate(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/finalised")
+@transaction(back=_detail_url)
 def add_finalised(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.add_finalised_candidates(vote, compound, actor=current_user),
@@ -191,6 +199,7 @@ def add_finalised(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/<int:candidate_id>/remove")
+@transaction(back=_detail_url)
 def remove_candidate(code: str, vote_id: int, candidate_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     candidate = db.session.get(Candidate, candidate_id)
@@ -201,6 +210,7 @@ def remove_candidate(code: str, vote_id: int, candidate_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/times")
+@transaction(back=_detail_url)
 def set_times(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = TimesForm()
@@ -213,6 +223,7 @@ def set_times(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/meeting-notice")
+@transaction(back=_detail_url)
 def meeting_notice(code: str, vote_id: int):
     """Post today's general meeting notice for a vote outside a procedure (PMR art 14)."""
     compound, vote = _load(code, vote_id, Ability.MANAGE)
@@ -221,6 +232,7 @@ def meeting_notice(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, reopen, count):action>")
+@transaction(back=_detail_url)
 def transition(code: str, vote_id: int, action: str):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     reason = (request.form.get("reason") or "")[:1000]
@@ -452,6 +464,7 @@ def count_record(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/result-notice")
+@transaction(back=_detail_url)
 def result_notice(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.post_result_notice(vote, compound, actor=current_user),
@@ -459,6 +472,7 @@ def result_notice(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/committee")
+@transaction(back=_detail_url)
 def install_committee(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.seat_committee(vote, compound, actor=current_user),
