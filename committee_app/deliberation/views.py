@@ -10,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..registry.models import Community
+from ..web.transaction import attempt, transaction
 from ..web.views import flash_errors
 from . import operations, rules, util
 from .forms import EndSpeechForm, EntryForm, FloorForm, MotionForm, RateForm, SecondForm, SessionForm, VoteForm
@@ -73,6 +74,7 @@ def _sessions_page(compound, form, status: int = 200):
 
 
 @bp.post("/compounds/<code>/deliberations")
+@transaction
 def create_session(code: str):
     compound = get_compound_or_404(code)
     if not util.may_chair(current_user, compound):
@@ -85,16 +87,12 @@ def create_session(code: str):
     if form.meeting_id.data:
         from ..meetings.models import CommitteeMeeting
         meeting = db.session.get(CommitteeMeeting, int(form.meeting_id.data))
-    try:
-        session = operations.create_session(
-            compound, body=form.body.data, title=form.title.data, held_on=form.held_on.data, place=form.place.data,
-            chair_name=form.chair_name.data, member_count=form.member_count.data, present=form.present.data,
-            meeting=meeting, actor=current_user)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    session, refusal = attempt(lambda: operations.create_session(
+        compound, body=form.body.data, title=form.title.data, held_on=form.held_on.data, place=form.place.data,
+        chair_name=form.chair_name.data, member_count=form.member_count.data, present=form.present.data,
+        meeting=meeting, actor=current_user))
+    if refusal:
         return _sessions_page(compound, form, 400)
-    db.session.commit()
     return redirect(url_for("deliberation.chair", code=compound.code, session_id=session.id))
 
 
@@ -168,19 +166,16 @@ def state(code: str, session_id: int):
 
 
 def _act(code: str, session_id: int, action):
-    """Run one chair's action: load, authorize, act, commit once, back to the chair's screen."""
+    """Run one chair's action: load, authorize, act, back to the chair's screen (the view's
+    :func:`transaction` commits)."""
     compound = get_compound_or_404(code)
     authorize(Ability.READ, compound)
     if not util.may_chair(current_user, compound):
         abort(403)
     session = _session_or_404(compound, session_id)
-    try:
-        message = action(session)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    message, refusal = attempt(lambda: action(session))
+    if refusal:
         return _chair_page(compound, db.session.get(DeliberationSession, session_id), 400)
-    db.session.commit()
     if message:
         flash(message, "success")
     return redirect(url_for("deliberation.chair", code=compound.code, session_id=session.id))
@@ -192,6 +187,7 @@ def _valid(form) -> None:
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions")
+@transaction
 def move(code: str, session_id: int):
     def action(session):
         form = MotionForm()
@@ -208,6 +204,7 @@ def move(code: str, session_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/second")
+@transaction
 def second(code: str, session_id: int, motion_id: int):
     def action(session):
         form = SecondForm()
@@ -219,6 +216,7 @@ def second(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/lapse")
+@transaction
 def lapse(code: str, session_id: int, motion_id: int):
     def action(session):
         operations.lapse_motion(_motion_or_404(session, motion_id), actor=current_user)
@@ -227,6 +225,7 @@ def lapse(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/floor")
+@transaction
 def request_floor(code: str, session_id: int, motion_id: int):
     def action(session):
         form = FloorForm()
@@ -238,6 +237,7 @@ def request_floor(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/next")
+@transaction
 def give_floor(code: str, session_id: int, motion_id: int):
     def action(session):
         request_ = operations.give_floor(_motion_or_404(session, motion_id), actor=current_user)
@@ -246,6 +246,7 @@ def give_floor(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/end")
+@transaction
 def end_speech(code: str, session_id: int, motion_id: int):
     def action(session):
         form = EndSpeechForm()
@@ -259,6 +260,7 @@ def end_speech(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/motions/<int:motion_id>/vote")
+@transaction
 def vote(code: str, session_id: int, motion_id: int):
     def action(session):
         form = VoteForm()
@@ -272,6 +274,7 @@ def vote(code: str, session_id: int, motion_id: int):
 
 
 @bp.post("/compounds/<code>/deliberations/<int:session_id>/close")
+@transaction
 def close(code: str, session_id: int):
     def action(session):
         operations.close_session(session, actor=current_user)
@@ -341,18 +344,15 @@ def _points_act(community_id: int, action):
     community = _community_or_404(community_id)
     if not util.may_manage_points(current_user, community):
         abort(403)
-    try:
-        message = action(community)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    message, refusal = attempt(lambda: action(community))
+    if refusal:
         return _points_page(db.session.get(Community, community_id), 400)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("deliberation.points", community_id=community_id))
 
 
 @bp.post("/communities/<int:community_id>/points/sync")
+@transaction
 def sync_points(community_id: int):
     def action(community):
         added = operations.sync_participation(community, actor=current_user)
@@ -361,6 +361,7 @@ def sync_points(community_id: int):
 
 
 @bp.post("/communities/<int:community_id>/points/entries")
+@transaction
 def add_entry(community_id: int):
     def action(community):
         form = _entry_form()
@@ -372,6 +373,7 @@ def add_entry(community_id: int):
 
 
 @bp.post("/communities/<int:community_id>/points/rates")
+@transaction
 def set_rate(community_id: int):
     def action(community):
         form = _rate_form()
@@ -439,18 +441,15 @@ def _recognition_act(community_id: int, action, *, manage: bool = True):
     if manage and not util.may_manage_points(current_user, community):
         abort(403)
     year = _year()
-    try:
-        message = action(community, year)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    message, refusal = attempt(lambda: action(community, year))
+    if refusal:
         return _recognition_page(db.session.get(Community, community_id), year, 400)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("deliberation.recognition", community_id=community_id, year=year))
 
 
 @bp.post("/communities/<int:community_id>/recognition/categories")
+@transaction
 def add_category(community_id: int):
     from .forms import CategoryForm
 
@@ -464,6 +463,7 @@ def add_category(community_id: int):
 
 
 @bp.post("/communities/<int:community_id>/recognition/nominations")
+@transaction
 def nominate(community_id: int):
     from .models import AwardCategory
 
@@ -492,6 +492,7 @@ def scope_of_organiser(user, community) -> bool:
 
 
 @bp.post("/communities/<int:community_id>/recognition/nominations/<int:nomination_id>/review")
+@transaction
 def review(community_id: int, nomination_id: int):
     from .forms import ReviewForm
     from .models import AwardNomination
@@ -509,6 +510,7 @@ def review(community_id: int, nomination_id: int):
 
 
 @bp.post("/communities/<int:community_id>/recognition/publish")
+@transaction
 def publish(community_id: int):
     def action(community, year):
         operations.publish_list(community, year=year, actor=current_user)
@@ -573,22 +575,22 @@ def _consultations_page(compound, form=None, status: int = 200):
 
 
 @bp.post("/compounds/<code>/consultations")
+@transaction
 def create_consultation(code: str):
     from .forms import ConsultationForm
 
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     form = ConsultationForm()
-    try:
+
+    def create():
         _valid(form)
-        consultation = operations.create_consultation(compound, title=form.title.data, question=form.question.data,
-                                                      options=form.options.data, closes_on=form.closes_on.data,
-                                                      actor=current_user)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+        return operations.create_consultation(compound, title=form.title.data, question=form.question.data,
+                                              options=form.options.data, closes_on=form.closes_on.data,
+                                              actor=current_user)
+    consultation, refusal = attempt(create)
+    if refusal:
         return _consultations_page(compound, form, 400)
-    db.session.commit()
     flash(_("征询已发起。"), "success")
     return redirect(url_for("deliberation.consultation", code=compound.code, consultation_id=consultation.id))
 
@@ -622,18 +624,15 @@ def _consultation_act(code: str, consultation_id: int, ability: Ability, action)
     compound = get_compound_or_404(code)
     authorize(ability, compound)
     consultation = _consultation_or_404(compound, consultation_id)
-    try:
-        message = action(compound, consultation)
-    except operations.DeliberationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    message, refusal = attempt(lambda: action(compound, consultation))
+    if refusal:
         return _consultation_page(compound, _consultation_or_404(compound, consultation_id), 400)
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("deliberation.consultation", code=compound.code, consultation_id=consultation_id))
 
 
 @bp.post("/compounds/<code>/consultations/<int:consultation_id>/voice")
+@transaction
 def give_voice(code: str, consultation_id: int):
     from ..policy import owner_voter
     from .forms import VoiceForm
@@ -651,6 +650,7 @@ def give_voice(code: str, consultation_id: int):
 
 
 @bp.post("/compounds/<code>/consultations/<int:consultation_id>/voices/<int:voice_id>/hide")
+@transaction
 def hide_voice(code: str, consultation_id: int, voice_id: int):
     from .forms import HideForm
     from .models import ConsultationVoice
@@ -667,6 +667,7 @@ def hide_voice(code: str, consultation_id: int, voice_id: int):
 
 
 @bp.post("/compounds/<code>/consultations/<int:consultation_id>/publish")
+@transaction
 def publish_consultation(code: str, consultation_id: int):
     from .forms import PublishForm
 

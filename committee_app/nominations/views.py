@@ -10,6 +10,7 @@ from ..extensions import db
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, owner_voter
 from ..registry.models import Compound
 from ..storage import operations as storage
+from ..web.transaction import attempt, transaction
 from ..web.views import flash_errors
 from . import operations, util
 from .forms import (
@@ -32,20 +33,6 @@ def _files(field) -> list[tuple[str, bytes]]:
     return [(f.filename, f.read()) for f in (field.data or []) if getattr(f, "filename", "")]
 
 
-def _run(operation, success: str | None = None) -> bool:
-    """Run an operation; commit once, or roll back and flash its refusal."""
-    try:
-        operation()
-    except operations.NominationError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return False
-    db.session.commit()
-    if success:
-        flash(success, "success")
-    return True
-
-
 def _nomination(compound, nomination_id: int) -> Nomination:
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None or nomination.compound_id != compound.id:
@@ -55,6 +42,15 @@ def _nomination(compound, nomination_id: int) -> Nomination:
 
 def _back(compound):
     return redirect(url_for("nominations.index", code=compound.code))
+
+
+def _index_url(code: str, **_ids) -> str:
+    """Where a refused action on the nominations page sends the browser back."""
+    return url_for("nominations.index", code=code)
+
+
+def _detail_url(code: str, nomination_id: int) -> str:
+    return url_for("nominations.detail", code=code, nomination_id=nomination_id)
 
 
 # --------------------------------------------------------------------------- organisers' pages
@@ -83,6 +79,7 @@ def index(code: str):
 
 
 @bp.post("/compounds/<code>/nominations/open")
+@transaction(back=_index_url)
 def open_list(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -90,8 +87,8 @@ def open_list(code: str):
     if not form.validate_on_submit():
         flash_errors(form)
         return _back(compound)
-    _run(lambda: operations.open_list(compound, seats=form.seats.data, on=clock.today(), actor=current_user),
-         _("已开始收集候选人推荐，候选人条件和推荐办法已张贴到公示栏。"))
+    operations.open_list(compound, seats=form.seats.data, on=clock.today(), actor=current_user)
+    flash(_("已开始收集候选人推荐，候选人条件和推荐办法已张贴到公示栏。"), "success")
     return _back(compound)
 
 
@@ -114,24 +111,22 @@ def new(code: str):
 
 
 @bp.post("/compounds/<code>/nominations/new")
+@transaction
 def create(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     form = _nomination_form(compound, NominationForm())
     _rule_set, settings = util.rules_of(compound)
     if form.validate_on_submit():
-        created = []
-
-        def operation():
-            created.append(operations.nominate(
-                compound, channel=form.channel.data, owner_id=form.owner_id.data or None,
-                statement=form.statement.data, biography=form.biography.data,
-                is_party_member=form.is_party_member.data, recommended_by=form.recommended_by.data,
-                cosigner_owner_ids=form.cosigner_ids.data or [], is_paper_form=True, entered_by=current_user,
-                files=_files(form.documents)))
-
-        if _run(operation, _("推荐已登记。")):
-            return redirect(url_for("nominations.detail", code=compound.code, nomination_id=created[0].id))
+        nomination, refusal = attempt(lambda: operations.nominate(
+            compound, channel=form.channel.data, owner_id=form.owner_id.data or None,
+            statement=form.statement.data, biography=form.biography.data,
+            is_party_member=form.is_party_member.data, recommended_by=form.recommended_by.data,
+            cosigner_owner_ids=form.cosigner_ids.data or [], is_paper_form=True, entered_by=current_user,
+            files=_files(form.documents)))
+        if not refusal:
+            flash(_("推荐已登记。"), "success")
+            return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination.id))
     else:
         flash_errors(form)
     return render_template("nominations/new.html", compound=compound, form=form,
@@ -154,6 +149,7 @@ def detail(code: str, nomination_id: int):
 
 
 @bp.post("/compounds/<code>/nominations/<int:nomination_id>/checks")
+@transaction(back=_detail_url)
 def record_checks(code: str, nomination_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -163,19 +159,21 @@ def record_checks(code: str, nomination_id: int):
         status = request.form.get(f"status_{condition.key}", "")
         if status:
             marks[condition.key] = (status, request.form.get(f"note_{condition.key}", ""))
-    _run(lambda: operations.record_checks(nomination, marks, reviewer=current_user), _("审查结果已保存。"))
+    operations.record_checks(nomination, marks, reviewer=current_user)
+    flash(_("审查结果已保存。"), "success")
     return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination_id))
 
 
 @bp.post("/compounds/<code>/nominations/<int:nomination_id>/documents")
+@transaction(back=_detail_url)
 def add_documents(code: str, nomination_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     nomination = _nomination(compound, nomination_id)
     form = DocumentsForm()
     if form.validate_on_submit():
-        _run(lambda: operations.add_documents(nomination, _files(form.documents), actor=current_user),
-             _("材料已上传。"))
+        operations.add_documents(nomination, _files(form.documents), actor=current_user)
+        flash(_("材料已上传。"), "success")
     else:
         flash_errors(form)
     return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination_id))
@@ -196,14 +194,15 @@ def document(code: str, nomination_id: int, document_id: int):
 
 
 @bp.post("/compounds/<code>/nominations/<int:nomination_id>/withdraw")
+@transaction(back=_detail_url)
 def withdraw(code: str, nomination_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     nomination = _nomination(compound, nomination_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        _run(lambda: operations.withdraw(nomination, reason=form.reason.data, on=clock.today(), actor=current_user),
-             _("已记录撤回。"))
+        operations.withdraw(nomination, reason=form.reason.data, on=clock.today(), actor=current_user)
+        flash(_("已记录撤回。"), "success")
     else:
         flash_errors(form)
     return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination_id))
@@ -213,44 +212,52 @@ def _list_action(code: str, operation, success: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     if ActionForm().validate_on_submit():
-        _run(lambda: operation(compound, on=clock.today(), actor=current_user), success)
+        operation(compound, on=clock.today(), actor=current_user)
+        flash(success, "success")
     return _back(compound)
 
 
 @bp.post("/compounds/<code>/nominations/close")
+@transaction(back=_index_url)
 def close(code: str):
     return _list_action(code, operations.close_nominations, _("推荐已截止，进入资格审查。"))
 
 
 @bp.post("/compounds/<code>/nominations/vetted")
+@transaction(back=_index_url)
 def finish_vetting(code: str):
     return _list_action(code, operations.finish_vetting, _("资格审查已结束。"))
 
 
 @bp.post("/compounds/<code>/nominations/post")
+@transaction(back=_index_url)
 def post_list(code: str):
     return _list_action(code, operations.post_list, _("候选人名单已张贴到公示栏。"))
 
 
 @bp.post("/compounds/<code>/nominations/finalise")
+@transaction(back=_index_url)
 def finalise(code: str):
     return _list_action(code, operations.finalise, _("候选人名单已确定。"))
 
 
 @bp.post("/compounds/<code>/nominations/rounds")
+@transaction(back=_index_url)
 def record_round(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     form = RoundForm()
     if form.validate_on_submit():
-        _run(lambda: operations.record_round(compound, vetted_on=form.vetted_on.data, reviewers=form.reviewers.data,
-                                             note=form.note.data, actor=current_user), _("审查轮次已记录。"))
+        operations.record_round(compound, vetted_on=form.vetted_on.data, reviewers=form.reviewers.data,
+                                note=form.note.data, actor=current_user)
+        flash(_("审查轮次已记录。"), "success")
     else:
         flash_errors(form)
     return _back(compound)
 
 
 @bp.post("/compounds/<code>/nominations/objections/<int:objection_id>/answer")
+@transaction(back=_index_url)
 def answer_objection(code: str, objection_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -259,9 +266,9 @@ def answer_objection(code: str, objection_id: int):
         abort(404)
     form = AnswerForm()
     if form.validate_on_submit():
-        _run(lambda: operations.answer_objection(objection, answer=form.answer.data,
-                                                 is_upheld=form.outcome.data == "upheld", actor=current_user),
-             _("异议已答复。"))
+        operations.answer_objection(objection, answer=form.answer.data,
+                                    is_upheld=form.outcome.data == "upheld", actor=current_user)
+        flash(_("异议已答复。"), "success")
     else:
         flash_errors(form)
     return _back(compound)
@@ -336,16 +343,19 @@ def self_nominate(code: str):
 
 
 @bp.post("/compounds/<code>/candidates/nominate")
+@transaction
 def submit_self_nomination(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.VOTE, compound)
     voter = owner_voter(current_user, compound)
     form = _self_form(compound, voter, SelfNominationForm())
     if form.validate_on_submit():
-        if _run(lambda: operations.self_nominate(
-                compound, current_user, owner_id=form.owner_id.data, statement=form.statement.data,
-                biography=form.biography.data, is_party_member=form.is_party_member.data,
-                files=_files(form.documents)), _("您的自荐已提交，换届小组将进行资格审查。")):
+        _result, refusal = attempt(lambda: operations.self_nominate(
+            compound, current_user, owner_id=form.owner_id.data, statement=form.statement.data,
+            biography=form.biography.data, is_party_member=form.is_party_member.data,
+            files=_files(form.documents)))
+        if not refusal:
+            flash(_("您的自荐已提交，换届小组将进行资格审查。"), "success")
             return redirect(url_for("nominations.candidates", code=compound.code))
     else:
         flash_errors(form)
@@ -354,14 +364,15 @@ def submit_self_nomination(code: str):
 
 
 @bp.post("/compounds/<code>/candidates/objections")
+@transaction(back=lambda code: url_for("nominations.candidates", code=code))
 def lodge_objection(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.VOTE, compound)
     form = ObjectionForm()
     if form.validate_on_submit():
-        _run(lambda: operations.lodge_objection(compound, current_user, nomination_id=form.nomination_id.data or None,
-                                                text=form.text.data, on=clock.today()),
-             _("您的异议已提交，换届小组将答复。"))
+        operations.lodge_objection(compound, current_user, nomination_id=form.nomination_id.data or None,
+                                   text=form.text.data, on=clock.today())
+        flash(_("您的异议已提交，换届小组将答复。"), "success")
     else:
         flash_errors(form)
     return redirect(url_for("nominations.candidates", code=compound.code))

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import clock
-from ..extensions import db
 from ..policy import Ability, can
+from ..web.transaction import transaction
 from . import operations, util
 from .models import CHANNELS
 
@@ -41,30 +41,30 @@ def index():
 
 
 @bp.post("/notifications/<int:notification_id>/open")
+@transaction
 @login_required
 def open_notification(notification_id: int):
     notification = util.own_notification(current_user.id, notification_id)
     if notification is None:
         abort(404)
     operations.mark_read(notification)
-    db.session.commit()
     return redirect(util.safe_link(notification.link) or url_for("notifications.index"))
 
 
 @bp.post("/notifications/read")
+@transaction
 @login_required
 def read_all():
     count = operations.mark_all_read(current_user.id)
-    db.session.commit()
     flash(_("已将 %(n)s 条通知标为已读。", n=count), "success")
     return redirect(url_for("notifications.index"))
 
 
 def _preferences_context(submitted: dict | None = None) -> dict:
+    """The settings page's values; may create the profile and calendar token (the view commits)."""
     book = operations.rule_book()
     profile = operations.profile_of(current_user.id)
     token = operations.calendar_token(current_user.id)
-    db.session.commit()
     return {
         "book": book, "profile": profile, "channels": CHANNELS, "prefs": util.preferences_of(current_user.id),
         "feed_url": url_for("notifications.calendar", token=token, _external=True),
@@ -74,12 +74,14 @@ def _preferences_context(submitted: dict | None = None) -> dict:
 
 
 @bp.get("/notifications/settings")
+@transaction
 @login_required
 def settings():
     return render_template("notifications/settings.html", **_preferences_context())
 
 
 @bp.post("/notifications/settings")
+@transaction
 @login_required
 def save_settings():
     email = request.form.get("email", "").strip()
@@ -100,16 +102,15 @@ def save_settings():
     operations.save_preferences(current_user.id, email=email, phone=phone,
                                 stops_optional=request.form.get("stops_optional") == "on"
                                 and can(current_user, Ability.VOTE), choices=choices)
-    db.session.commit()
     flash(_("通知设置已保存。"), "success")
     return redirect(url_for("notifications.settings"))
 
 
 @bp.post("/notifications/calendar/reset")
+@transaction
 @login_required
 def reset_calendar():
     operations.reset_calendar_token(current_user.id)
-    db.session.commit()
     flash(_("日历订阅地址已重置，旧地址不再可用。"), "success")
     return redirect(url_for("notifications.settings", _anchor="calendar"))
 

@@ -11,9 +11,9 @@ from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..rules import get_rule_set
 from ..storage import operations as storage
+from ..web.transaction import attempt, transaction
 from . import forms, operations, util
 from .models import ANCHOR_FIELDS, Procedure, ProcedureStep, StepDocument
-from .operations import ProcedureError
 
 bp = Blueprint("procedures", __name__)
 
@@ -52,22 +52,16 @@ def _flash_errors(form) -> None:
             flash(message, "danger")
 
 
-def _run(operation, success: str) -> bool:
-    """Run an operation; commit once and flash ``success``, or roll back and flash the refusal."""
-    try:
-        operation()
-    except ProcedureError as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
-
-
 def _to_timeline(compound, procedure_id: int, anchor: str | None = None):
     return redirect(url_for("procedures.timeline", code=compound.code, procedure_id=procedure_id,
                             _anchor=anchor))
+
+
+def _step_url(code: str, step_id: int) -> str:
+    """The step on its timeline: where a refused step action sends the browser back."""
+    compound, step = _step(code, step_id)
+    return url_for("procedures.timeline", code=compound.code, procedure_id=step.procedure_id,
+                   _anchor=f"step-{step.id}")
 
 
 def _uploads(field) -> list[tuple[str, bytes]]:
@@ -93,6 +87,7 @@ def index(code: str):
 
 
 @bp.post("/compounds/<code>/procedures")
+@transaction(back=lambda code: url_for("procedures.index", code=code))
 def start(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -105,13 +100,9 @@ def start(code: str):
         anchors["term_ends_on"] = form.term_ends_on.data
     if form.kind.data == "formation" and form.application_on.data:
         anchors["application_on"] = form.application_on.data
-    created = {}
-
-    def operation():
-        created["procedure"] = operations.start_procedure(compound, form.kind.data, actor=current_user, **anchors)
-    if _run(operation, _("程序已开始。")):
-        return _to_timeline(compound, created["procedure"].id)
-    return redirect(url_for("procedures.index", code=compound.code))
+    procedure = operations.start_procedure(compound, form.kind.data, actor=current_user, **anchors)
+    flash(_("程序已开始。"), "success")
+    return _to_timeline(compound, procedure.id)
 
 
 @bp.get("/compounds/<code>/procedures/<int:procedure_id>")
@@ -139,6 +130,8 @@ def timeline(code: str, procedure_id: int):
 
 
 @bp.post("/compounds/<code>/procedures/<int:procedure_id>/anchors")
+@transaction(back=lambda code, procedure_id: url_for("procedures.timeline", code=code, procedure_id=procedure_id,
+                                                     _anchor="anchors"))
 def anchors(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     authorize(Ability.MANAGE, compound)
@@ -148,11 +141,13 @@ def anchors(code: str, procedure_id: int):
         return _to_timeline(compound, procedure.id, "anchors")
     # only the anchors shown for this procedure are posted; the others keep their value
     values = {name: getattr(form, name).data for name in ANCHOR_FIELDS if name in request.form}
-    _run(lambda: operations.set_anchors(procedure, actor=current_user, **values), _("关键日期已保存，截止日期已重新计算。"))
+    operations.set_anchors(procedure, actor=current_user, **values)
+    flash(_("关键日期已保存，截止日期已重新计算。"), "success")
     return _to_timeline(compound, procedure.id, "anchors")
 
 
 @bp.post("/compounds/<code>/procedures/<int:procedure_id>/abandon")
+@transaction(back=lambda code, procedure_id: url_for("procedures.timeline", code=code, procedure_id=procedure_id))
 def abandon(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     authorize(Ability.MANAGE, compound)
@@ -160,7 +155,8 @@ def abandon(code: str, procedure_id: int):
     if not form.validate_on_submit():
         _flash_errors(form)
         return _to_timeline(compound, procedure.id)
-    _run(lambda: operations.abandon_procedure(procedure, form.reason.data, actor=current_user), _("程序已终止。"))
+    operations.abandon_procedure(procedure, form.reason.data, actor=current_user)
+    flash(_("程序已终止。"), "success")
     return _to_timeline(compound, procedure.id)
 
 
@@ -168,15 +164,18 @@ def abandon(code: str, procedure_id: int):
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/start")
+@transaction(back=_step_url)
 def start_step(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.MANAGE, compound)
     if forms.PlainForm().validate_on_submit():
-        _run(lambda: operations.start_step(step, actor=current_user), _("已标记为进行中。"))
+        operations.start_step(step, actor=current_user)
+        flash(_("已标记为进行中。"), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/complete")
+@transaction(back=_step_url)
 def complete_step(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.MANAGE, compound)
@@ -188,12 +187,14 @@ def complete_step(code: str, step_id: int):
         _flash_errors(form)
     else:
         message = _("已记录完成，等待街道办事处签核。") if rule and rule.street_signoff else _("已记录完成。")
-        _run(lambda: operations.complete_step(step, on=form.done_on.data, actor=current_user, note=form.note.data,
-                                              documents=_uploads(form.documents)), message)
+        operations.complete_step(step, on=form.done_on.data, actor=current_user, note=form.note.data,
+                                 documents=_uploads(form.documents))
+        flash(message, "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/waive")
+@transaction(back=_step_url)
 def waive_step(code: str, step_id: int):
     """The organiser waives a step (alone, or for the street office to approve), or the street office
     waives one, as the rule data allows; the operation refuses a statutory step."""
@@ -202,39 +203,42 @@ def waive_step(code: str, step_id: int):
         authorize(Ability.MANAGE, compound)
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        def operation():
-            operations.waive_step(step, form.reason.data, actor=current_user)
-            if step.is_waiver_pending:
-                flash(_("已申请豁免，须经街道办事处批准后才视为已完成。"), "info")
-        _run(operation, _("已豁免此步骤。"))
+        operations.waive_step(step, form.reason.data, actor=current_user)
+        if step.is_waiver_pending:
+            flash(_("已申请豁免，须经街道办事处批准后才视为已完成。"), "info")
+        flash(_("已豁免此步骤。"), "success")
     else:
         _flash_errors(form)
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/waiver/approve")
+@transaction(back=_step_url)
 def approve_waiver(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.SIGN_OFF, compound)
     if forms.PlainForm().validate_on_submit():
-        _run(lambda: operations.approve_waiver(step, current_user), _("已批准豁免。"))
+        operations.approve_waiver(step, current_user)
+        flash(_("已批准豁免。"), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/waiver/reject")
+@transaction(back=_step_url)
 def reject_waiver(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.SIGN_OFF, compound)
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        _run(lambda: operations.reject_waiver(step, current_user, form.reason.data),
-             _("已不批准豁免，组织方须完成此步骤。"))
+        operations.reject_waiver(step, current_user, form.reason.data)
+        flash(_("已不批准豁免，组织方须完成此步骤。"), "success")
     else:
         _flash_errors(form)
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/documents")
+@transaction(back=_step_url)
 def upload_documents(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.MANAGE, compound)
@@ -245,8 +249,9 @@ def upload_documents(code: str, step_id: int):
     elif not step.procedure.is_active:
         flash(_("该程序已结束，不能再修改。"), "danger")
     else:
-        _run(lambda: [operations.add_document(step, name, data, actor=current_user) for name, data in files],
-             _("已上传 %(n)s 个文件。", n=len(files)))
+        for name, data in files:
+            operations.add_document(step, name, data, actor=current_user)
+        flash(_("已上传 %(n)s 个文件。", n=len(files)), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
@@ -273,22 +278,25 @@ def content_disposition(filename: str) -> str:
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/sign-off")
+@transaction(back=_step_url)
 def sign_off(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.SIGN_OFF, compound)
     if forms.PlainForm().validate_on_submit():
-        _run(lambda: operations.sign_off_step(step, current_user), _("已签核。"))
+        operations.sign_off_step(step, current_user)
+        flash(_("已签核。"), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
 @bp.post("/compounds/<code>/steps/<int:step_id>/return")
+@transaction(back=_step_url)
 def return_step(code: str, step_id: int):
     compound, step = _step(code, step_id)
     authorize(Ability.SIGN_OFF, compound)
     form = forms.ReasonForm()
     if form.validate_on_submit():
-        _run(lambda: operations.return_step(step, current_user, form.reason.data),
-             _("已退回并责令改正，组织方将看到退回理由。"))
+        operations.return_step(step, current_user, form.reason.data)
+        flash(_("已退回并责令改正，组织方将看到退回理由。"), "success")
     else:
         _flash_errors(form)
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
@@ -298,16 +306,18 @@ def return_step(code: str, step_id: int):
 
 
 @bp.post("/compounds/<code>/procedures/<int:procedure_id>/roll-notice")
+@transaction(back=lambda code, procedure_id: url_for("procedures.timeline", code=code, procedure_id=procedure_id))
 def roll_notice(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     authorize(Ability.MANAGE, compound)
     if forms.PostRollNoticeForm().validate_on_submit():
-        _run(lambda: operations.post_roll_notice(procedure, actor=current_user),
-             _("名册公示已张贴到公示栏，该步骤已完成。"))
+        operations.post_roll_notice(procedure, actor=current_user)
+        flash(_("名册公示已张贴到公示栏，该步骤已完成。"), "success")
     return _to_timeline(compound, procedure.id)
 
 
 @bp.route("/compounds/<code>/procedures/<int:procedure_id>/meeting-notice", methods=["GET", "POST"])
+@transaction
 def meeting_notice(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     authorize(Ability.MANAGE, compound)
@@ -321,11 +331,12 @@ def meeting_notice(code: str, procedure_id: int):
         form.form.data = procedure.meeting_form or "meeting"
         form.agenda.data = procedure.meeting_agenda or _default_agenda(procedure)
     elif form.validate_on_submit():
-        if _run(lambda: operations.post_meeting_notice(
-                procedure, posted_on=form.posted_on.data, meeting_on=form.meeting_on.data,
-                meeting_time=form.meeting_time.data, place=form.place.data, form=form.form.data,
-                agenda=form.agenda.data, actor=current_user, reason=form.reason.data),
-                _("会议通知已张贴到公示栏，该步骤已完成。")):
+        _result, refusal = attempt(lambda: operations.post_meeting_notice(
+            procedure, posted_on=form.posted_on.data, meeting_on=form.meeting_on.data,
+            meeting_time=form.meeting_time.data, place=form.place.data, form=form.form.data,
+            agenda=form.agenda.data, actor=current_user, reason=form.reason.data))
+        if not refusal:
+            flash(_("会议通知已张贴到公示栏，该步骤已完成。"), "success")
             return _to_timeline(compound, procedure.id)
     else:
         _flash_errors(form)
@@ -363,6 +374,7 @@ def _render_settings(compound, status: int = 200, submitted: dict | None = None)
 
 
 @bp.post("/compounds/<code>/settings")
+@transaction
 def save_settings(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -382,16 +394,8 @@ def save_settings(code: str):
             raw = request.form[setting.key].strip()
             if raw != operations._storable(current[setting.key]) and raw != str(current[setting.key]):
                 values[setting.key] = raw
-    changes = {}
-
-    def operation():
-        changes.update(operations.update_settings(compound, values, actor=current_user))
-    try:
-        operation()
-    except ProcedureError as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
+    changes, refusal = attempt(lambda: operations.update_settings(compound, values, actor=current_user))
+    if refusal:
         return _render_settings(compound, 400, submitted=dict(request.form))
-    db.session.commit()
     flash(_("已保存 %(n)s 项设置。", n=len(changes)) if changes else _("没有修改。"), "success")
     return redirect(url_for("procedures.settings", code=compound.code))

@@ -17,6 +17,7 @@ from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
 from ..privacy import audit_personal_data
 from ..web.rows import Unavailable, isolated
+from ..web.transaction import attempt, transaction
 from . import operations, util
 from .forms import CommunityForm, CompoundForm, ConfirmForm, RollImportForm, StreetForm
 from .models import Community, Compound, Street
@@ -65,16 +66,17 @@ def _roll_page(compound, form, *, errors=None, more_errors=0, page: int = 1, sta
 
 
 @bp.get("/compounds/<code>/roll")
+@transaction
 def roll(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.PERSONAL_DATA, compound)
     page = request.args.get("page", 1, type=int)
     audit_personal_data("roll.page", compound, detail={"page": page})
-    db.session.commit()
     return _roll_page(compound, RollImportForm(), page=page)
 
 
 @bp.post("/compounds/<code>/roll")
+@transaction
 def import_roll(code: str):
     """Upload a roll: checked and kept as a pending version with its difference, to confirm."""
     compound = get_compound_or_404(code)
@@ -83,18 +85,11 @@ def import_roll(code: str):
     errors, more_errors = None, 0
     if form.validate_on_submit():
         upload = form.roll_file.data
-        try:
-            version = operations.preview_roll(compound, upload.filename or "roll", upload.read(),
-                                              uploaded_by=current_user)
-        except operations.RollRejected as rejected:
-            db.session.rollback()
-            flash(str(rejected), "danger")
-            errors, more_errors = rejected.errors, rejected.more
-        except operations.RegistryError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        version, refusal = attempt(lambda: operations.preview_roll(
+            compound, upload.filename or "roll", upload.read(), uploaded_by=current_user))
+        if isinstance(refusal, operations.RollRejected):
+            errors, more_errors = refusal.errors, refusal.more
+        elif not refusal:
             flash(_("名册文件已检查：请核对以下差异，确认后才会替换现行名册。"), "info")
             return redirect(url_for("registry.roll_version", code=compound.code, version_id=version.id))
     else:
@@ -105,6 +100,7 @@ def import_roll(code: str):
 
 
 @bp.get("/compounds/<code>/roll/versions/<int:version_id>")
+@transaction
 def roll_version(code: str, version_id: int):
     """A pending upload's preview (joins, leaves, area and owner changes, warnings), or the
     record of a confirmed version."""
@@ -114,7 +110,6 @@ def roll_version(code: str, version_id: int):
     if version is None:
         abort(404)
     audit_personal_data("roll.version", compound, detail={"version": version.number})
-    db.session.commit()
     return render_template(
         "registry/version.html", compound=compound, version=version, form=ConfirmForm(),
         current=operations.current_version(compound), can_manage=can(current_user, Ability.MANAGE, compound),
@@ -129,6 +124,7 @@ SHOWN_ITEMS = 200
 
 
 @bp.post("/compounds/<code>/roll/versions/<int:version_id>/confirm")
+@transaction(back=lambda code, version_id: url_for("registry.roll_version", code=code, version_id=version_id))
 def confirm_roll(code: str, version_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -137,38 +133,23 @@ def confirm_roll(code: str, version_id: int):
         abort(404)
     try:
         version = operations.confirm_roll(version, actor=current_user)
-    except IntegrityError:  # someone else confirmed a roll of this compound at the same moment
-        db.session.rollback()
-        flash(_("名册刚刚被其他人更改，请刷新页面后重新上传。"), "danger")
-    except operations.RollRejected as rejected:
-        db.session.rollback()
-        flash(str(rejected), "danger")
-    except operations.RegistryError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("名册第 %(number)s 版已生效：%(units)s 套房屋，%(voters)s 名表决权人。", number=version.number,
-                units=version.units, voters=version.voters), "success")
-        return redirect(url_for("registry.roll", code=compound.code))
-    return redirect(url_for("registry.roll_version", code=compound.code, version_id=version_id))
+    except IntegrityError as conflict:  # someone else confirmed a roll of this compound at the same moment
+        raise operations.RegistryError(_("名册刚刚被其他人更改，请刷新页面后重新上传。")) from conflict
+    flash(_("名册第 %(number)s 版已生效：%(units)s 套房屋，%(voters)s 名表决权人。", number=version.number,
+            units=version.units, voters=version.voters), "success")
+    return redirect(url_for("registry.roll", code=compound.code))
 
 
 @bp.post("/compounds/<code>/roll/versions/<int:version_id>/cancel")
+@transaction(back=lambda code, version_id: url_for("registry.roll", code=code))
 def cancel_roll(code: str, version_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
     version = util.version_in(compound, version_id)
     if version is None:
         abort(404)
-    try:
-        operations.cancel_roll(version, actor=current_user)
-    except operations.RegistryError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("已取消这次上传，现行名册没有改变。"), "info")
+    operations.cancel_roll(version, actor=current_user)
+    flash(_("已取消这次上传，现行名册没有改变。"), "info")
     return redirect(url_for("registry.roll", code=compound.code))
 
 
@@ -189,6 +170,7 @@ def roll_template(code: str, fmt: str):
 
 
 @bp.get("/compounds/<code>/roll/notice.pdf")
+@transaction
 def roll_notice(code: str):
     """The full roll notice (names unmasked): for the roles that need it, every download audited.
     The copy posted on the public board is masked (``roll_notice_context(public=True)``)."""
@@ -196,7 +178,6 @@ def roll_notice(code: str):
     authorize(Ability.PERSONAL_DATA, compound)
     pdf = render_pdf("roll_notice.html", **util.roll_notice_context(compound))
     audit_personal_data("roll.notice_pdf", compound)
-    db.session.commit()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=roll-notice-{compound.code}.pdf", "Cache-Control": "no-store"})
 
@@ -225,6 +206,7 @@ def _compound_form() -> CompoundForm:
 
 
 @bp.post("/admin/streets")
+@transaction(back=lambda: url_for("registry.admin_registry"))
 def create_street():
     authorize(Ability.ADMIN)
     form = StreetForm()
@@ -233,6 +215,7 @@ def create_street():
 
 
 @bp.post("/admin/communities")
+@transaction(back=lambda: url_for("registry.admin_registry"))
 def create_community():
     authorize(Ability.ADMIN)
     form = _community_form()
@@ -241,6 +224,7 @@ def create_community():
 
 
 @bp.post("/admin/compounds")
+@transaction(back=lambda: url_for("registry.admin_registry"))
 def create_compound():
     authorize(Ability.ADMIN)
     form = _compound_form()
@@ -255,11 +239,5 @@ def _apply(form, operation) -> None:
             for message in messages:
                 flash(message, "danger")
         return
-    try:
-        operation()
-    except operations.RegistryError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("已保存。"), "success")
+    operation()
+    flash(_("已保存。"), "success")

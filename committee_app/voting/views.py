@@ -17,7 +17,7 @@ from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, get_compound_or_404, owner_voter
 from ..registry.models import Compound
 from ..storage import operations as storage
-from ..web.transaction import database_problem
+from ..web.transaction import attempt, database_problem, rollback, transaction
 from . import integration, operations, util
 from .forms import CandidateForm, PaperImportForm, TimesForm, VoteForm
 from .models import STATE_LABELS, Ballot, Candidate, Vote
@@ -54,6 +54,11 @@ def _detail(compound, vote):
     return redirect(url_for("voting.detail", code=compound.code, vote_id=vote.id))
 
 
+def _detail_url(code: str, vote_id: int, **_ids) -> str:
+    """Where an organiser's action that could not be saved sends the browser back."""
+    return url_for("voting.detail", code=code, vote_id=vote_id)
+
+
 def panel_context(compound, user):
     readable = can(user, Ability.READ, compound)
     voter_of = can(user, Ability.VOTE, compound)
@@ -79,6 +84,7 @@ def index(code: str):
 
 
 @bp.post("/compounds/<code>/votes")
+@transaction
 def create(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.MANAGE, compound)
@@ -90,19 +96,17 @@ def create(code: str):
     common = dict(title=form.title.data, meeting_on=form.meeting_on.data, opens_at=_local_to_utc(form.opens_at.data),
                   closes_at=_local_to_utc(form.closes_at.data), description=form.description.data or "",
                   actor=current_user)
-    try:
+
+    def create_vote():
         if form.kind.data == "election":
-            vote = operations.create_election(compound, seats=form.seats.data,
+            return operations.create_election(compound, seats=form.seats.data,
                                               is_by_election=bool(form.is_by_election.data), **common)
-        else:
-            vote = operations.create_motion(compound, matter=form.matter.data or None, subject=form.subject.data,
-                                            **common)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+        return operations.create_motion(compound, matter=form.matter.data or None, subject=form.subject.data,
+                                        **common)
+    vote, refusal = attempt(create_vote)
+    if refusal:
         return render_template("voting/index.html", compound=compound, votes=util.votes_of(compound), form=form,
                                can_manage=True, state_labels=STATE_LABELS), 400
-    db.session.commit()
     flash(_("已新建表决：%(title)s", title=vote.title), "success")
     return _detail(compound, vote)
 
@@ -137,30 +141,32 @@ def _matter_reason(compound, vote) -> str | None:
 def busy(error):
     """A write that lost a race with the ballots being cast (SQLite has one writer; the audit
     chain's unique seq refuses a fork): nothing was saved, say so instead of a 500. A database
-    that is read-only or full is named as such (web.transaction.database_problem)."""
+    that is busy, read-only or full is named as such (web.transaction.database_problem)."""
     db.session.rollback()
-    problem = database_problem(error) if isinstance(error, OperationalError) else None
-    if problem is not None and problem.kind in ("read_only", "full"):
-        return render_template("web/error.html", status=problem.status, title=_("未保存"),
+    if isinstance(error, OperationalError):
+        problem = database_problem(error)
+        title = _("未保存") if problem.kind in ("read_only", "full") else _("请稍后再试")
+        return render_template("web/error.html", status=problem.status, title=title,
                                message=problem.message), problem.status
     return render_template("web/error.html", status=503, title=_("请稍后再试"),
                            message=_("数据库正忙（大量选票正在提交），刚才的操作没有保存，请稍后再试。")), 503
 
 
 def _apply(compound, vote, operation, success: str):
-    """Run an operation and commit once; a refusal is flashed. A write that lost a race with
-    the ballots being cast is retried, then explained, never a 500."""
-    for attempt in range(3):
+    """Run an operation and write it out (the view's :func:`transaction` commits); a refusal is
+    flashed. A write that lost a race with the ballots being cast is retried, then explained,
+    never a 500."""
+    for tried in range(3):
         try:
             operation()
-            db.session.commit()
+            db.session.flush()
         except operations.VotingError as error:
-            db.session.rollback()
+            rollback()
             flash(str(error), "danger")
         except (OperationalError, IntegrityError):
-            db.session.rollback()
-            if attempt < 2:
-                time.sleep(0.2 * (attempt + 1))
+            rollback()
+            if tried < 2:
+                time.sleep(0.2 * (tried + 1))
                 continue
             flash(_("数据库正忙（大量选票正在提交），请稍后再试。"), "warning")
         else:
@@ -172,6 +178,7 @@ def _apply(compound, vote, operation, success: str):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates")
+@transaction(back=_detail_url)
 def add_candidate(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = CandidateForm()
@@ -184,6 +191,7 @@ def add_candidate(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/finalised")
+@transaction(back=_detail_url)
 def add_finalised(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.add_finalised_candidates(vote, compound, actor=current_user),
@@ -191,6 +199,7 @@ def add_finalised(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/candidates/<int:candidate_id>/remove")
+@transaction(back=_detail_url)
 def remove_candidate(code: str, vote_id: int, candidate_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     candidate = db.session.get(Candidate, candidate_id)
@@ -201,6 +210,7 @@ def remove_candidate(code: str, vote_id: int, candidate_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/times")
+@transaction(back=_detail_url)
 def set_times(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = TimesForm()
@@ -213,6 +223,7 @@ def set_times(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/meeting-notice")
+@transaction(back=_detail_url)
 def meeting_notice(code: str, vote_id: int):
     """Post today's general meeting notice for a vote outside a procedure (PMR art 14)."""
     compound, vote = _load(code, vote_id, Ability.MANAGE)
@@ -221,6 +232,7 @@ def meeting_notice(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/<any(open, close, reopen, count):action>")
+@transaction(back=_detail_url)
 def transition(code: str, vote_id: int, action: str):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     reason = (request.form.get("reason") or "")[:1000]
@@ -241,7 +253,6 @@ def _base_url() -> str:
 
 def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: str = "") -> Response:
     pdf = util.render_letters(vote, compound, issued.codes, _base_url(), issued.batch)
-    db.session.commit()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename=voter-letters-{compound.code}-{vote.id}"
                                f"-{issued.batch.number}{suffix}.pdf",
@@ -253,17 +264,12 @@ def _letters_page(compound, vote):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters.pdf")
+@transaction(back=lambda code, vote_id: url_for("voting.detail", code=code, vote_id=vote_id))
 def letters(code: str, vote_id: int):
     """Issue the letters of every voter who has none yet (once per voter) and send their PDF."""
     compound, vote = _load(code, vote_id, Ability.MANAGE)
-    try:
-        issued = operations.issue_letters(vote, actor=current_user)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _detail(compound, vote)
-    if not issued.codes:
-        db.session.rollback()
+    issued = operations.issue_letters(vote, actor=current_user)
+    if not issued.codes:  # nothing was written
         flash(_("每位表决权人的通知书都已发出（或已投票）。通知书只发一次，再次打印不会生成新的投票码；"
                 "某位业主的通知书遗失时，请在“通知书发放记录与补打”中为其单独补打并写明理由。"), "info")
         return _letters_page(compound, vote)
@@ -280,32 +286,24 @@ def letter_batches(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint")
+@transaction(back=lambda code, vote_id: url_for("voting.letter_batches", code=code, vote_id=vote_id))
 def reprint_letter(code: str, vote_id: int):
     """Reprint one voter's letter (named by building and unit): their old code void, a reason required."""
     compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
     form = request.form
     voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
-    try:
-        if voter_id is None:
-            raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
-        issued = operations.reprint_letter(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _letters_page(compound, vote)
+    if voter_id is None:
+        raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
+    issued = operations.reprint_letter(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
     return _letters_response(compound, vote, issued, "-reprint")
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint-all")
+@transaction(back=lambda code, vote_id: url_for("voting.letter_batches", code=code, vote_id=vote_id))
 def reprint_all_letters(code: str, vote_id: int):
     """Reprint every letter: before the vote opens only (refused with a message after)."""
     compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
-    try:
-        issued = operations.reprint_all_letters(vote, reason=request.form.get("reason", ""), actor=current_user)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _letters_page(compound, vote)
+    issued = operations.reprint_all_letters(vote, reason=request.form.get("reason", ""), actor=current_user)
     return _letters_response(compound, vote, issued, "-reprint")
 
 
@@ -334,11 +332,13 @@ def paper(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/paper")
+@transaction
 def enter_paper(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = request.form
     voter_id = operations.unit_voters(compound.id, vote.roll_version_id).get((form.get("building", "").strip(), form.get("unit", "").strip()))
-    try:
+
+    def enter():
         if voter_id is None:
             raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
         if not form.get("counter_name", "").strip():
@@ -353,14 +353,12 @@ def enter_paper(code: str, vote_id: int):
         if upload is not None and upload.filename:
             document = operations.store_proxy_document(vote, upload.read(), filename=upload.filename,
                                                        actor=current_user)
-        result = operations.enter_paper(vote, voter_id, slot=slot, selection=selection, is_spoilt=is_spoilt,
-                                        counter_name=form.get("counter_name", ""), proxy_name=proxy_name,
-                                        proxy_document_id=document, actor=current_user)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+        return operations.enter_paper(vote, voter_id, slot=slot, selection=selection, is_spoilt=is_spoilt,
+                                      counter_name=form.get("counter_name", ""), proxy_name=proxy_name,
+                                      proxy_document_id=document, actor=current_user)
+    result, refusal = attempt(enter)
+    if refusal:
         return _paper_page(compound, vote, 400)
-    db.session.commit()
     flash({"waiting": _("已录入，等待第二位计票人录入。"), "matched": _("两次录入一致，选票已计入。"),
            "mismatch": _("两次录入不一致，请核对原始选票后处理。")}[result],
           "warning" if result == "mismatch" else "success")
@@ -368,6 +366,7 @@ def enter_paper(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/paper/import")
+@transaction
 def import_paper(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     form = PaperImportForm()
@@ -375,41 +374,31 @@ def import_paper(code: str, vote_id: int):
         _flash_form(form)
         return _paper_page(compound, vote, 400, form)
     upload = form.ballot_file.data
-    try:
-        outcome = operations.import_paper_file(vote, upload.filename or "ballots.csv", upload.read(),
-                                               slot=int(form.slot.data) if form.slot.data else None,
-                                               counter_name=form.counter_name.data, actor=current_user)
-    except operations.PaperRejected as rejected:
-        db.session.rollback()
-        flash(str(rejected), "danger")
-        return _paper_page(compound, vote, 400, form, rejected.errors)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    outcome, refusal = attempt(lambda: operations.import_paper_file(
+        vote, upload.filename or "ballots.csv", upload.read(), slot=int(form.slot.data) if form.slot.data else None,
+        counter_name=form.counter_name.data, actor=current_user))
+    if isinstance(refusal, operations.PaperRejected):
+        return _paper_page(compound, vote, 400, form, refusal.errors)
+    if refusal:
         return _paper_page(compound, vote, 400, form)
-    db.session.commit()
     flash(_("已导入 %(rows)s 张选票：%(matched)s 张与另一次录入一致已计入，%(waiting)s 张等待第二次录入，"
             "%(mismatch)s 张不一致。", **outcome), "success")
     return redirect(url_for("voting.paper", code=compound.code, vote_id=vote.id))
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/paper/<int:voter_id>/resolve")
+@transaction(back=lambda code, vote_id, voter_id: url_for("voting.paper", code=code, vote_id=vote_id))
 def resolve(code: str, vote_id: int, voter_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     accept = request.form.get("accept", "")
-    try:
-        operations.resolve_mismatch(vote, voter_id, accept_slot=int(accept) if accept in ("1", "2") else None,
-                                    note=request.form.get("note", ""), actor=current_user)
-    except operations.VotingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("已处理。"), "success")
+    operations.resolve_mismatch(vote, voter_id, accept_slot=int(accept) if accept in ("1", "2") else None,
+                                note=request.form.get("note", ""), actor=current_user)
+    flash(_("已处理。"), "success")
     return redirect(url_for("voting.paper", code=compound.code, vote_id=vote.id))
 
 
 @bp.get("/compounds/<code>/votes/<int:vote_id>/ballots/<int:ballot_id>/proxy-document")
+@transaction
 def proxy_document(code: str, vote_id: int, ballot_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     ballot = db.session.get(Ballot, ballot_id)
@@ -418,11 +407,11 @@ def proxy_document(code: str, vote_id: int, ballot_id: int):
         abort(404)
     operations.audit_ballot_read(vote, ballot.id, voter_id=ballot.voter_id, what="proxy_document",
                                  actor=current_user)
-    db.session.commit()
     return storage.send(stored, as_attachment=True)
 
 
 @bp.route("/compounds/<code>/votes/<int:vote_id>/ballot-inspection", methods=["GET", "POST"])
+@transaction
 def inspect_ballot(code: str, vote_id: int):
     """Read one voter's ballot for an inspection (a court, a complaint): named by unit, with a
     reason, every read audited. No page lists voters beside ballots."""
@@ -432,16 +421,14 @@ def inspect_ballot(code: str, vote_id: int):
     if request.method == "POST":
         voter_id = operations.unit_voters(compound.id).get((form.get("building", "").strip(),
                                                             form.get("unit", "").strip()))
-        try:
+
+        def read():
             if voter_id is None:
                 raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
-            reading = operations.read_ballot(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
-        except operations.VotingError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
+            return operations.read_ballot(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
+        reading, refusal = attempt(read)
+        if refusal:
             status = 400
-        else:
-            db.session.commit()
     return render_template("voting/inspect.html", compound=compound, vote=vote, reading=reading,
                            state_labels=STATE_LABELS, form=form,
                            buildings=sorted({b for b, _n in util.units_of_compound(compound)})), status
@@ -477,6 +464,7 @@ def count_record(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/result-notice")
+@transaction(back=_detail_url)
 def result_notice(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.post_result_notice(vote, compound, actor=current_user),
@@ -484,6 +472,7 @@ def result_notice(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/committee")
+@transaction(back=_detail_url)
 def install_committee(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
     return _apply(compound, vote, lambda: operations.seat_committee(vote, compound, actor=current_user),
@@ -627,7 +616,7 @@ def _drain_audit(ballot_id: int) -> None:
 
 def _cast_and_commit(target, voter_id, selection, code, attempts: int = 5) -> str:
     """Cast and commit; a lost race ends in "already voted" or a retry, never a second ballot."""
-    for attempt in range(attempts):
+    for tried in range(attempts):
         try:
             ballot_id, receipt = operations.cast_online(target, voter_id, selection, code=code)
             db.session.commit()
@@ -640,7 +629,7 @@ def _cast_and_commit(target, voter_id, selection, code, attempts: int = 5) -> st
             db.session.rollback()
             if operations.has_ballot(target.id, voter_id):
                 raise operations.AlreadyVoted(_("您已经投过票了，每位业主只能投一次。")) from None
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(0.02 * (tried + 1))
     raise operations.VotingError(_("投票人数较多，请稍后再试一次。"))
 
 

@@ -14,6 +14,7 @@ from ..policy import Ability, authorize, can, compounds_where, get_compound_or_4
 from ..registry.models import Compound
 from ..storage import operations as storage
 from ..web.safe_redirect import safe_next
+from ..web.transaction import attempt, transaction
 from . import operations, util
 from .forms import (
     AttendanceForm,
@@ -132,6 +133,7 @@ def _session_form(compound: Compound) -> SessionForm:
 
 
 @bp.route("/compounds/<code>/sessions/new", methods=["GET", "POST"])
+@transaction
 def new_session(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.COACH, compound)
@@ -148,21 +150,20 @@ def new_session(code: str):
                     break
                 items.append(operations.NewItem(*values))
         upload = _read_upload(form.attachment.data)
-        try:
+
+        def log_session():
             if problem:
                 raise operations.WorkshopError(problem)
-            session = operations.log_session(
+            logged = operations.log_session(
                 compound, held_on=form.held_on.data, place=form.place.data, topics=form.topics.data or [],
                 advice=form.advice.data, step_key=form.step_key.data or None,
                 attendee_user_ids=form.attendee_ids.data or [], guest_names=operations.split_names(form.guests.data),
                 items=items, mentor=current_user)
             if upload:
-                operations.store_file(upload[0], upload[1], session=session, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+                operations.store_file(upload[0], upload[1], session=logged, actor=current_user)
+            return logged
+        session, refusal = attempt(log_session)
+        if not refusal:
             flash(_("会谈记录已保存，含 %(n)s 项待办。", n=len(items)), "success")
             return redirect(url_for("workshop.session", code=compound.code, session_id=session.id))
     else:
@@ -184,6 +185,7 @@ def session(code: str, session_id: int):
 
 
 @bp.route("/compounds/<code>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@transaction
 def edit_session(code: str, session_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.COACH, compound)
@@ -193,15 +195,10 @@ def edit_session(code: str, session_id: int):
     form.step_key.choices = [("", _("（不涉及具体步骤）"))] + util.step_choices(compound)
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
-                operations.update_session(session, held_on=form.held_on.data, place=form.place.data,
-                                          topics=form.topics.data or [], advice=form.advice.data,
-                                          step_key=form.step_key.data or None, actor=current_user)
-            except operations.WorkshopError as error:
-                db.session.rollback()
-                flash(str(error), "danger")
-            else:
-                db.session.commit()
+            _result, refusal = attempt(lambda: operations.update_session(
+                session, held_on=form.held_on.data, place=form.place.data, topics=form.topics.data or [],
+                advice=form.advice.data, step_key=form.step_key.data or None, actor=current_user))
+            if not refusal:
                 flash(_("会谈记录已修改。"), "success")
                 return redirect(url_for("workshop.session", code=compound.code, session_id=session.id))
         else:
@@ -211,19 +208,16 @@ def edit_session(code: str, session_id: int):
 
 
 @bp.post("/compounds/<code>/sessions/<int:session_id>/items")
+@transaction
 def add_item(code: str, session_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.COACH, compound)
     session = _session_of(compound, session_id)
     form = ItemForm()
     if form.validate_on_submit():
-        try:
-            operations.add_item(session, form.title.data, form.assignee.data, form.due_on.data, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.add_item(
+            session, form.title.data, form.assignee.data, form.due_on.data, actor=current_user))
+        if not refusal:
             flash(_("已添加待办事项。"), "success")
     else:
         _flash_form_errors(form)
@@ -231,6 +225,7 @@ def add_item(code: str, session_id: int):
 
 
 @bp.post("/compounds/<code>/sessions/<int:session_id>/files")
+@transaction
 def upload_session_file(code: str, session_id: int):
     compound = get_compound_or_404(code)
     authorize(Ability.COACH, compound)
@@ -240,13 +235,9 @@ def upload_session_file(code: str, session_id: int):
     if upload is None:
         flash(_("请选择要上传的文件。"), "danger")
     else:
-        try:
-            operations.store_file(upload[0], upload[1], session=session, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.store_file(
+            upload[0], upload[1], session=session, actor=current_user))
+        if not refusal:
             flash(_("附件已上传。"), "success")
     return redirect(url_for("workshop.session", code=compound.code, session_id=session.id))
 
@@ -292,19 +283,16 @@ def my_items():
 
 
 @bp.post("/compounds/<code>/items/<int:item_id>/complete")
+@transaction
 def complete_item(code: str, item_id: int):
     compound = get_compound_or_404(code)
     _authorize_any(compound, Ability.MANAGE, Ability.COACH)
     item = _item_of(compound, item_id)
     form = CompleteItemForm()
     if form.validate_on_submit():
-        try:
-            operations.complete_item(item, form.completed_on.data, form.note.data, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.complete_item(
+            item, form.completed_on.data, form.note.data, actor=current_user))
+        if not refusal:
             flash(_("已标记完成：%(title)s", title=item.title), "success")
     else:
         _flash_form_errors(form)
@@ -312,19 +300,15 @@ def complete_item(code: str, item_id: int):
 
 
 @bp.post("/compounds/<code>/items/<int:item_id>/drop")
+@transaction
 def drop_item(code: str, item_id: int):
     compound = get_compound_or_404(code)
     _authorize_any(compound, Ability.MANAGE, Ability.COACH)
     item = _item_of(compound, item_id)
     form = DropItemForm()
     if form.validate_on_submit():
-        try:
-            operations.drop_item(item, form.reason.data, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.drop_item(item, form.reason.data, actor=current_user))
+        if not refusal:
             flash(_("已撤销：%(title)s", title=item.title), "success")
     else:
         _flash_form_errors(form)
@@ -354,6 +338,7 @@ def events():
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
+@transaction
 def new_event():
     authorize(Ability.COACH)
     communities = util.coached_communities(current_user)
@@ -366,16 +351,11 @@ def new_event():
         if community is None:
             flash(_("请选择您负责的社区。"), "danger")
         else:
-            try:
-                event = operations.create_event(community, kind=form.kind.data, title=form.title.data,
-                                                held_on=form.held_on.data, speakers=form.speakers.data,
-                                                place=form.place.data, description=form.description.data,
-                                                actor=current_user)
-            except operations.WorkshopError as error:
-                db.session.rollback()
-                flash(str(error), "danger")
-            else:
-                db.session.commit()
+            event, refusal = attempt(lambda: operations.create_event(
+                community, kind=form.kind.data, title=form.title.data, held_on=form.held_on.data,
+                speakers=form.speakers.data, place=form.place.data, description=form.description.data,
+                actor=current_user))
+            if not refusal:
                 flash(_("活动已创建，请添加受邀人。"), "success")
                 return redirect(url_for("workshop.event", event_id=event.id))
     else:
@@ -406,19 +386,16 @@ def event(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/invitees")
+@transaction
 def invite(event_id: int):
     event = _event_or_404(event_id)
     form = _invite_form(event, util.community_people(event.community_id))
     if form.validate_on_submit():
         compound_id = form.guest_compound_id.data or None
         guests = [(name, compound_id) for name in operations.split_names(form.guests.data)]
-        try:
-            added = operations.invite(event, user_ids=form.user_ids.data or [], guests=guests, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        added, refusal = attempt(lambda: operations.invite(
+            event, user_ids=form.user_ids.data or [], guests=guests, actor=current_user))
+        if not refusal:
             flash(_("已添加 %(n)s 名受邀人。", n=added), "success")
     else:
         _flash_form_errors(form)
@@ -426,17 +403,14 @@ def invite(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/attendance")
+@transaction
 def attendance(event_id: int):
     event = _event_or_404(event_id)
     form = AttendanceForm()
     if form.validate_on_submit():
-        try:
-            operations.take_attendance(event, set(form.present.data or []), actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.take_attendance(
+            event, set(form.present.data or []), actor=current_user))
+        if not refusal:
             present = sum(1 for invitee in event.invitees if invitee.attended)
             flash(_("签到已保存：到场 %(n)s 人，共邀请 %(total)s 人。", n=present, total=len(event.invitees)), "success")
     else:
@@ -445,6 +419,7 @@ def attendance(event_id: int):
 
 
 @bp.post("/events/<int:event_id>/materials")
+@transaction
 def upload_material(event_id: int):
     event = _event_or_404(event_id)
     form = UploadForm()
@@ -452,13 +427,9 @@ def upload_material(event_id: int):
     if upload is None:
         flash(_("请选择要上传的文件。"), "danger")
     else:
-        try:
-            operations.store_file(upload[0], upload[1], event=event, actor=current_user)
-        except operations.WorkshopError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
+        _result, refusal = attempt(lambda: operations.store_file(
+            upload[0], upload[1], event=event, actor=current_user))
+        if not refusal:
             flash(_("资料已上传。"), "success")
     return redirect(url_for("workshop.event", event_id=event.id))
 
