@@ -135,6 +135,14 @@ def register_template_helpers(app: Flask) -> None:
         locale = get_locale() if has_request_context() else None
         return cite(key, "en" if locale is not None and locale.language == "en" else "zh")
 
+    @app.template_global("colon")
+    def colon_in_ui_language() -> str:
+        """The colon after a label: full-width in Chinese, ": " in English (``{{ _('导师') }}{{ colon() }}``)."""
+        from flask_babel import get_locale
+
+        locale = get_locale() if has_request_context() else None
+        return ": " if locale is not None and locale.language == "en" else "："
+
     @app.template_filter("law_names")
     def law_names_filter(keys, separator: str = "；") -> str:
         """Public PDFs: the Chinese names and articles of citation keys (never the keys)."""
