@@ -53,8 +53,14 @@ def logout():
 @bp.get("/admin/users")
 def users():
     authorize(Ability.ADMIN)
-    all_users = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("accounts/users.html", users=all_users, form=UserForm(), role_labels=ROLE_LABELS)
+    search = request.args.get("q", "", type=str).strip()[:60]
+    query = select(User).order_by(User.username)
+    if search:
+        query = query.where(User.username.contains(search, autoescape=True)
+                            | User.display_name.contains(search, autoescape=True))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    return render_template("accounts/users.html", users=page.items, page=page, search=search, form=UserForm(),
+                           role_labels=ROLE_LABELS)
 
 
 @bp.post("/admin/users")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from .. import clock
@@ -532,7 +533,7 @@ def publish_list(community, *, year: int, actor=None):
     waiting = db.session.scalar(select(func.count(AwardNomination.id)).join(AwardCategory).where(
         AwardCategory.community_id == community.id, AwardCategory.year == year, AwardNomination.state == "nominated"))
     if waiting:
-        raise DeliberationError(_("还有 %(n)s 项推荐未评审。", n=waiting))
+        raise DeliberationError(ngettext("还有 %(num)s 项推荐未评审。", "还有 %(num)s 项推荐未评审。", waiting))
     published = RecognitionList(community_id=community.id, year=year, published_by=_actor_name(actor))
     db.session.add(published)
     db.session.flush()

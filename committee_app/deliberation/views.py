@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -356,7 +357,7 @@ def _points_act(community_id: int, action):
 def sync_points(community_id: int):
     def action(community):
         added = operations.sync_participation(community, actor=current_user)
-        return _("已按参与记录新增 %(n)s 条积分。", n=added)
+        return ngettext("已按参与记录新增 %(num)s 条积分。", "已按参与记录新增 %(num)s 条积分。", added)
     return _points_act(community_id, action)
 
 

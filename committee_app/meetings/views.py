@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
@@ -317,7 +318,7 @@ def sign_minutes(code: str, meeting_id: int):
         meeting, (form.member_ids.data or []), signed_on=form.signed_on.data, actor=current_user))
     if refusal:
         return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
-    flash(_("已登记 %(n)s 名委员签字。", n=added), "success")
+    flash(ngettext("已登记 %(num)s 名委员签字。", "已登记 %(num)s 名委员签字。", added), "success")
     return redirect(url_for("meetings.minutes", code=compound.code, meeting_id=meeting.id))
 
 

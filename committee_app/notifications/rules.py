@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from ..rules.citations import cite, law_names
+
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 AUDIENCES = ("organisers", "mentors", "street_officers", "owners")
 
@@ -58,8 +60,9 @@ class Rule:
     is_statutory: bool = False
 
     def render(self, values: dict[str, Any]) -> tuple[str, str]:
-        """(title, body) in Chinese; a value the template names but the signal lacks shows as —."""
-        citations = "、".join(values.get("citations") or self.citations) or "—"
+        """(title, body) in Chinese; a value the template names but the signal lacks shows as —; citations
+        read as the laws' names and articles, not as keys."""
+        citations = law_names(values.get("citations") or self.citations, "、") or "—"
         filled = _Values({**values, "citations": citations})
         return self.title_zh.format_map(filled)[:255], self.body_zh.format_map(filled)
 
@@ -67,7 +70,7 @@ class Rule:
         """The title in ``language`` from the stored values, or None when the rule has none."""
         if language != "en" or not self.title_en:
             return None
-        citations = "、".join(values.get("citations") or self.citations) or "—"
+        citations = "; ".join(cite(key, "en").label for key in values.get("citations") or self.citations) or "—"
         return self.title_en.format_map(_Values({**values, "citations": citations}))
 
 

@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..policy import Ability, compounds_where
 from ..registry.models import Compound
+from ..rules.citations import law_names
 from .models import Notification, NotificationPreference, NotificationProfile
 
 
@@ -97,7 +98,7 @@ def calendar_entries(user) -> list[dict]:
                 entries.append({
                     "uid": f"step-{step.id}-{due_on.isoformat()}", "start": due_on,
                     "summary": f"【截止】{names[procedure.compound_id]}：{rule.title_zh}",
-                    "description": f"{title}；依据：{'、'.join(rule.citations) or '—'}",
+                    "description": f"{title}；依据：{law_names(rule.citations, '、') or '—'}",
                     "url": url_for("procedures.timeline", code=code, procedure_id=procedure.id,
                                    _anchor=f"step-{step.id}", _external=True)})
     all_ids = list(codes)

@@ -7,6 +7,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import clock
@@ -56,7 +57,7 @@ def open_notification(notification_id: int):
 @login_required
 def read_all():
     count = operations.mark_all_read(current_user.id)
-    flash(_("已将 %(n)s 条通知标为已读。", n=count), "success")
+    flash(ngettext("已将 %(num)s 条通知标为已读。", "已将 %(num)s 条通知标为已读。", count), "success")
     return redirect(url_for("notifications.index"))
 
 

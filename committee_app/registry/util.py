@@ -11,14 +11,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import Compound, RollEntry, RollVersion, Unit, Voter
+from .models import Building, Compound, RollEntry, RollVersion, Unit, Voter
 
 
-def voters_page(compound: Compound, page: int, per_page: int = 200):
-    """One page of the current roll's voters with their units and owners (3 queries)."""
+def voters_page(compound: Compound, page: int, per_page: int = 200, search: str = ""):
+    """One page of the current roll's voters with their units and owners (3 queries); ``search`` keeps
+    the voters whose name, or one of whose units ("1栋-1-101"), contains it."""
     first_unit = (select(func.min(Unit.sort_key)).where(Unit.voter_id == Voter.id).correlate(Voter)
                   .scalar_subquery())
-    query = (select(Voter).where(Voter.compound_id == compound.id, Voter.is_on_roll)
+    query = select(Voter).where(Voter.compound_id == compound.id, Voter.is_on_roll)
+    search = search.strip()
+    if search:
+        unit_matches = (select(Unit.id).join(Building, Building.id == Unit.building_id)
+                        .where(Unit.voter_id == Voter.id,
+                               (Building.name + "-" + Unit.number).contains(search, autoescape=True))
+                        .correlate(Voter).exists())
+        query = query.where(Voter.display_name.contains(search, autoescape=True) | unit_matches)
+    query = (query
              .options(selectinload(Voter.units).selectinload(Unit.building), selectinload(Voter.owners))
              .order_by(Voter.kind == "developer", first_unit, Voter.id))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -54,10 +54,10 @@ def compound(code: str):
                            can_see_roll=can(current_user, Ability.PERSONAL_DATA, compound))
 
 
-def _roll_page(compound, form, *, errors=None, more_errors=0, page: int = 1, status: int = 200):
+def _roll_page(compound, form, *, errors=None, more_errors=0, page: int = 1, search: str = "", status: int = 200):
     return render_template(
         "registry/roll.html", compound=compound, summary=operations.roll_summary(compound),
-        voters=util.voters_page(compound, page), versions=util.versions_of(compound),
+        voters=util.voters_page(compound, page, search=search), search=search, versions=util.versions_of(compound),
         pending=operations.pending_version(compound), form=form,
         can_manage=can(current_user, Ability.MANAGE, compound),
         lock_reason=operations.roll_lock_reason(compound), errors=errors, more_errors=more_errors,
@@ -71,8 +71,9 @@ def roll(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.PERSONAL_DATA, compound)
     page = request.args.get("page", 1, type=int)
-    audit_personal_data("roll.page", compound, detail={"page": page})
-    return _roll_page(compound, RollImportForm(), page=page)
+    search = request.args.get("q", "", type=str).strip()[:60]
+    audit_personal_data("roll.page", compound, detail={"page": page, **({"q": search} if search else {})})
+    return _roll_page(compound, RollImportForm(), page=page, search=search)
 
 
 @bp.post("/compounds/<code>/roll")

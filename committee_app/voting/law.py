@@ -15,6 +15,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from ..rules.citations import law_names
 from ..rules.deadlines import due_date
 from ..rules.model import DeadlineRule, RuleSet
 
@@ -44,14 +45,14 @@ class MatterBasis:
         if self.raised_by_compound:
             return ("“{title}”属民法典第278条第1款第{item}项，法定为一般事项；本小区议事规则（小区设置 stricter_subjects）"
                     "规定按特别事项表决：同意须达参与表决专有部分面积和人数均四分之三以上（{cites}）。").format(
-                title=self.title_zh, item=self.item, cites="、".join(self.citations))
+                title=self.title_zh, item=self.item, cites=law_names(self.citations, "、"))
         if self.matter == "special":
             return ("“{title}”属民法典第278条第1款第{item}项，为特别事项：同意须达参与表决专有部分面积和人数均四分之三以上"
                     "（第278条第2款；{cites}）。").format(title=self.title_zh, item=self.item,
-                                                     cites="、".join(self.citations))
+                                                     cites=law_names(self.citations, "、"))
         return ("“{title}”属民法典第278条第1款第{item}项，为一般事项：同意须超过参与表决专有部分面积和人数的半数"
                 "（第278条第2款；{cites}）。").format(title=self.title_zh, item=self.item,
-                                                cites="、".join(self.citations))
+                                                cites=law_names(self.citations, "、"))
 
     def as_json(self) -> dict:
         return {"subject": self.subject, "item": self.item, "title": self.title_zh,

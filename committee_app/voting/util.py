@@ -394,9 +394,13 @@ def ballot_paper_context(vote: Vote, compound: Compound) -> dict:
 # --------------------------------------------------------------------------- ballot box
 
 
-def box_page(vote: Vote, page: int, per_page: int = 100):
-    """A page of the public ballot box: receipts and choices, no voter."""
-    query = (select(Ballot).where(Ballot.vote_id == vote.id).order_by(Ballot.receipt_hash))
+def box_page(vote: Vote, page: int, per_page: int = 100, hash_prefix: str = ""):
+    """A page of the public ballot box: receipts and choices, no voter; ``hash_prefix`` (lowercase hex)
+    keeps the ballots whose receipt hash starts with it."""
+    query = select(Ballot).where(Ballot.vote_id == vote.id)
+    if hash_prefix:
+        query = query.where(Ballot.receipt_hash.startswith(hash_prefix, autoescape=True))
+    query = query.order_by(Ballot.receipt_hash)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

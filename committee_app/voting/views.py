@@ -652,8 +652,13 @@ def box(code: str, vote_id: int):
                                                           Ballot.receipt_hash == operations.receipt_hash(receipt)))
         if found is None:
             flash(_("没有找到这个回执码对应的选票，请核对后重试。"), "warning")
-    page = util.box_page(vote, request.args.get("page", 1, type=int))
+    hash_prefix = request.args.get("hash", "").strip().lower()[:64]
+    if hash_prefix and not all(c in "0123456789abcdef" for c in hash_prefix):
+        flash(_("回执哈希只含数字 0-9 和字母 a-f。"), "warning")
+        hash_prefix = ""
+    page = util.box_page(vote, request.args.get("page", 1, type=int), hash_prefix=hash_prefix)
     view = util.public_count_view(vote, compound) if vote.state == "counted" else None
     return render_template("voting/box.html", compound=compound, vote=vote, page=page, found=found, receipt=receipt,
+                           hash_prefix=hash_prefix,
                            names=util.public_candidate_names(vote), state_labels=STATE_LABELS, view=view,
                            ballot_text=util.ballot_text)

@@ -125,6 +125,31 @@ def register_template_helpers(app: Flask) -> None:
     def format_area(value) -> str:
         return "" if value is None else f"{value:,.2f}"
 
+    @app.template_global("citation")
+    def citation_in_ui_language(key: str):
+        """A citation key → the law's name, article and summary in the UI's language (macro ``citations``)."""
+        from flask_babel import get_locale
+
+        from ..rules.citations import cite
+
+        locale = get_locale() if has_request_context() else None
+        return cite(key, "en" if locale is not None and locale.language == "en" else "zh")
+
+    @app.template_global("colon")
+    def colon_in_ui_language() -> str:
+        """The colon after a label: full-width in Chinese, ": " in English (``{{ _('导师') }}{{ colon() }}``)."""
+        from flask_babel import get_locale
+
+        locale = get_locale() if has_request_context() else None
+        return ": " if locale is not None and locale.language == "en" else "："
+
+    @app.template_filter("law_names")
+    def law_names_filter(keys, separator: str = "；") -> str:
+        """Public PDFs: the Chinese names and articles of citation keys (never the keys)."""
+        from ..rules.citations import law_names
+
+        return law_names(keys or (), separator)
+
     @app.template_filter("local_dt")
     def format_local_datetime(value) -> str:
         return "" if value is None else clock.to_local(value).strftime("%Y-%m-%d %H:%M")

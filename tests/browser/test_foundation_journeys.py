@@ -51,8 +51,13 @@ def test_an_organiser_imports_a_roll_from_excel_and_sees_a_bad_file_refused(app,
     book.save(path)
     phone.set_input_files("input[name=roll_file]", str(path))
     phone.click("#submit")
-    expect(phone.locator(".alert-success")).to_contain_text("名册已导入")
-    expect(phone.locator("table")).to_contain_text("测试业主喆")
+    # a preview of the new roll first; replacing the roll asks for confirmation
+    phone.click("#confirm-roll")
+    dialog = phone.locator("#confirm-dialog")
+    expect(dialog).to_contain_text("替换当前名册")
+    dialog.get_by_role("button", name="确认执行").click()
+    expect(phone.locator(".alert-success")).to_contain_text("已生效")
+    expect(phone.locator("table").first).to_contain_text("测试业主喆")
 
     phone.get_by_role("button", name="生成名册公示 PDF").click()  # a background job: the page follows it
     link = phone.locator("a[href$='/download']")
@@ -65,6 +70,5 @@ def test_an_organiser_imports_a_roll_from_excel_and_sees_a_bad_file_refused(app,
 
 def test_the_english_switch_on_a_phone(live_server, phone):
     phone.goto(f"{live_server}/login")
-    phone.locator("button.navbar-toggler").click()
-    phone.click("button[name=locale][value=en]")
+    phone.click("button[name=locale][value=en]")  # in the top bar, outside the collapsed menu
     expect(phone.locator("h1")).to_have_text("Log in")

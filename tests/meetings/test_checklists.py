@@ -15,18 +15,18 @@ def _pdf_text(data: bytes) -> str:
     return "".join(text.split())
 
 
-EXPECTED = {
-    "normal_term": ("督促业主按时交纳物业服务费", "PMR art 64"),
-    "during_reelection": ("任期届满后不得继续以业委会名义履职", "SC art 7"),
-    "before_service_contract": ("只能与业主大会选定的企业签约", "CC art 939"),
-    "before_maintenance_funds": ("不得挪用维修资金", "PMR art 53"),
-    "at_handover": ("按期移交档案、印章", "PMR art 36"),
+EXPECTED = {  # (an item, its citation key, the law's name and article that the PDF shows instead of the key)
+    "normal_term": ("督促业主按时交纳物业服务费", "PMR art 64", "《物业管理条例》第六十四条"),
+    "during_reelection": ("任期届满后不得继续以业委会名义履职", "SC art 7", "《四川省物业管理条例》第七条"),
+    "before_service_contract": ("只能与业主大会选定的企业签约", "CC art 939", "《中华人民共和国民法典》第九百三十九条"),
+    "before_maintenance_funds": ("不得挪用维修资金", "PMR art 53", "《物业管理条例》第五十三条"),
+    "at_handover": ("按期移交档案、印章", "PMR art 36", "《物业管理条例》第三十六条"),
 }
 
 
 @pytest.mark.parametrize("situation", SITUATIONS)
 def test_each_situation_lists_must_may_must_not_with_citations(app, client, world, login_as, situation):
-    text, citation = EXPECTED[situation]
+    text, citation, law = EXPECTED[situation]
     login_as("mentor")
     page = client.get(f"/compounds/A/checklist?situation={situation}").get_data(as_text=True)
     assert text in page and citation in page and 'type="checkbox"' in page
@@ -34,7 +34,7 @@ def test_each_situation_lists_must_may_must_not_with_citations(app, client, worl
     assert response.status_code == 200
     pdf = _pdf_text(response.data)
     assert "业委会法律边界清单" in pdf and "甲小区" in pdf
-    assert text in pdf and "".join(citation.split()) in pdf
+    assert text in pdf and law in pdf and "".join(citation.split()) not in pdf
     assert "应当" in pdf and "不得" in pdf
 
 

@@ -43,7 +43,7 @@ def test_an_organiser_holds_a_meeting_from_agenda_to_locked_minutes(app, client,
     pdf = _text(client.get(f"{base}/minutes.pdf").data)
     assert "同意4票，反对0票，弃权1票" in pdf and "通过" in pdf and "已锁定" in pdf
     checklist = _text(client.get("/compounds/A/checklist.pdf?situation=before_service_contract").data)
-    assert "签订物业服务合同前" in checklist and "CCart939" in checklist
+    assert "签订物业服务合同前" in checklist and "《中华人民共和国民法典》第九百三十九条" in checklist and "CCart939" not in checklist
 
 
 def test_an_owners_proposal_is_answered_and_posted(app, client, world, login_as):

@@ -439,7 +439,7 @@ def test_the_candidate_list_pdf_lists_candidates_composition_and_period(app, cli
     for expected in ("甲小区", "业主委员会候选人名单公示", "张三（中共党员）", "赵喆", "社区党组织推荐（测试社区党委）",
                      "委员名额：5名", "候选人：2人", "候选人与名额之比：0.40", "其中中共党员：1人",
                      "异议期：2026-11-26张贴（当日不计入，民法典第201条）至2026-12-0324时止", "第1轮2026-11-26（换届小组、派出所）",
-                     "GRart31", "无犯罪记录"):
+                     "《业主大会和业主委员会指导规则》第三十一条", "无犯罪记录"):
         assert expected in flat, expected
 
 

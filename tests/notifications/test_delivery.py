@@ -85,7 +85,7 @@ def test_an_owner_receives_the_roll_notice_by_email_once_in_plain_text_and_html(
     assert "committee@example.org" in message["From"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "请核对本人的房号和面积" in text and "依据：GR art 12" in text
+    assert "请核对本人的房号和面积" in text and "依据：《业主大会和业主委员会指导规则》第十二条" in text
     assert "https://committee.example.org/board/A/notices/" in text
     assert "<a href=\"https://committee.example.org/board/A/notices/" in html and "查看并处理" in html
     run_on(DAY)

@@ -79,7 +79,7 @@ def test_a_step_returned_by_the_street_office_reaches_the_organisers_with_the_re
     assert told("organiser", "step_returned") == [("step_returned", "2026-12-05")]
     with app.app_context():
         notification = db.session.scalar(db.select(Notification).where(Notification.rule_key == "step_returned"))
-        assert "报告缺少住建局签收回执" in notification.body and "PMR art 19" in notification.body
+        assert "报告缺少住建局签收回执" in notification.body and "《物业管理条例》第十九条" in notification.body
         assert notification.link == f"/compounds/A/procedures/{procedure_id}#step-{step_id}"
         assert notification.title.startswith("甲小区：街道退回")
 

@@ -115,7 +115,8 @@ def test_the_compliance_report_lists_steps_dates_findings_with_citations_in_real
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = _pdf_text(response.data)
     assert "合规报告" in text and "甲小区" in text
-    assert "未参与表决视为同意" in text and "GR art 26" in text and "CC art 278" in text
+    assert "未参与表决视为同意" in text and "第二十六条" in text and "第二百七十八条" in text
+    assert "GR art" not in text and "CC art" not in text
     assert "会议召开15日前发出会议通知" in text and "2026-11-01" in text
     assert "业主大会会议通知提前15日" in text  # met: listed among the checks passed
     assert "□" not in text
@@ -136,7 +137,7 @@ def test_the_filing_package_uses_what_is_recorded_and_says_so_where_a_part_is_mi
     text = _pdf_text(response.data)
     assert "备案材料" in text and "王建华" in text and "副主任" in text and "2026-11-10" in text
     assert "未记录" in text  # no count record, no covenant vote recorded
-    assert "PMR art 16" in text
+    assert "《物业管理条例》第十六条" in text and "PMR art" not in text
 
 
 def test_a_filing_package_without_a_committee_says_the_members_are_not_recorded(app, world, login_as, today):

@@ -123,7 +123,7 @@ def test_count_record_and_result_notice_on_the_board(app, client, world, electio
     assert client.post(f"/compounds/A/votes/{vote_id}/count").status_code == 302
     record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
     text = pdf_text(record.data, tmp_path)
-    assert "计票记录" in text and "王建国" in text and "595.75" in text and "CC art 278" in text
+    assert "计票记录" in text and "王建国" in text and "595.75" in text and "民法典》第二百七十八条" in text and "CC art" not in text
     assert "当选" in text
     client.post(f"/compounds/A/votes/{vote_id}/result-notice")
     with app.app_context():

@@ -1,0 +1,34 @@
+"""The English UI reads as English: counts agree with their nouns and labels end in an ASCII colon;
+the language switch stays visible on a phone."""
+import re
+
+from committee_app.extensions import db
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_counts_are_singular_or_plural_in_english_and_unchanged_in_chinese(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert ngettext("%(num)s 个步骤", "%(num)s 个步骤", 1) == "1 step"
+            assert ngettext("%(num)s 个步骤", "%(num)s 个步骤", 3) == "3 steps"
+            assert ngettext("程序期限已逾期 %(num)s 项", "程序期限已逾期 %(num)s 项", 1) == "1 procedure deadline overdue"
+            assert ngettext("委员 %(num)s 人", "委员 %(num)s 人", 7) == "7 members"
+        with force_locale("zh_Hans_CN"):
+            assert ngettext("%(num)s 个步骤", "%(num)s 个步骤", 1) == "1 个步骤"
+
+
+def test_the_english_oversight_board_says_one_compound_and_uses_ascii_colons(client, world, login_as):
+    login_as("officer")
+    client.post("/language", data={"locale": "en", "next": "/oversight/"})
+    page = _visible(client.get("/oversight/").get_data(as_text=True))
+    assert re.search(r"\b2 compounds\.", page)  # the officer's street has compounds A and B
+    client.post("/logout")
+    login_as("mentor")
+    client.post("/language", data={"locale": "en", "next": "/workshop/"})
+    board = _visible(client.get("/workshop/").get_data(as_text=True))
+    assert "Mentor: " in board and "Mentor：" not in board
