@@ -2,6 +2,7 @@
 on a 360 px phone — one motion, one amendment — while the projector view follows in another
 window, and the minutes draft holds the outcome."""
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def test_the_mentor_chairs_a_motion_with_an_amendment_while_the_projector_follow
     phone.fill("input[name=seconded_by]", "陈志华")
     phone.click("button:has-text('附议')")
     phone.wait_for_load_state()
-    room.wait_for_function("document.querySelector('.js-motion-text').textContent.includes('北门')")
+    expect(room.locator(".js-motion-text")).to_contain_text("北门", timeout=10_000)
 
     phone.fill("input[name=speaker]", "刘晓燕")
     phone.select_option("select[name=side]", "against")
@@ -44,7 +45,7 @@ def test_the_mentor_chairs_a_motion_with_an_amendment_while_the_projector_follow
     phone.wait_for_load_state()
     phone.click("button:has-text('请下一位发言')")
     phone.wait_for_load_state()
-    room.wait_for_function("document.querySelector('.js-speaker').textContent.includes('刘晓燕')")
+    expect(room.locator(".js-speaker")).to_contain_text("刘晓燕", timeout=10_000)
     assert room.inner_text(".js-countdown").endswith("s")
     phone.fill("textarea[name=summary]", "北门离幼儿园太近")
     phone.click("button:has-text('结束发言')")
@@ -59,7 +60,7 @@ def test_the_mentor_chairs_a_motion_with_an_amendment_while_the_projector_follow
     phone.fill("input[name=seconded_by]", "刘晓燕")
     phone.click("button:has-text('附议')")
     phone.wait_for_load_state()
-    room.wait_for_function("document.querySelector('.js-motion-label').textContent.includes('修正案')")
+    expect(room.locator(".js-motion-label")).to_contain_text("修正案", timeout=10_000)
 
     for votes in (("4", "1", "0"), ("5", "0", "0")):  # the amendment, then the motion as amended
         phone.fill("input[name=votes_for]", votes[0])
@@ -68,7 +69,7 @@ def test_the_mentor_chairs_a_motion_with_an_amendment_while_the_projector_follow
         phone.click("button:has-text('记录表决结果')")
         phone.wait_for_load_state()
         assert "表决通过" in phone.inner_text(".alert")
-    room.wait_for_function("document.querySelectorAll('.js-results li').length == 2")
+    expect(room.locator(".js-results li")).to_have_count(2, timeout=10_000)
     assert "西门停车场" in room.inner_text(".js-results")
 
     draft = phone.inner_text(".minutes-draft")

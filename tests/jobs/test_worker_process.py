@@ -20,10 +20,13 @@ def test_a_worker_process_renders_the_letters_that_the_web_app_queued(queue_app,
     login_as("organiser")
     job_id = _job_id(client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
     process = subprocess.Popen([sys.executable, "-m", "tests.jobs.worker_main", database_url,
-                                queue_app.config["JOBS_QUEUE"], "2"], cwd=ROOT,
+                                queue_app.config["JOBS_QUEUE"], "2", queue_app.config["AUDIT_KEY_FILE"]], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         job = wait_for(queue_app, job_id, timeout=90)
+    except AssertionError:
+        process.send_signal(signal.SIGINT)
+        raise AssertionError(process.communicate(timeout=30)[0].decode(errors="replace")[-3000:]) from None
     finally:
         process.send_signal(signal.SIGINT)
         try:

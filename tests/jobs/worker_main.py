@@ -1,6 +1,9 @@
 """A job worker in its own process for tests: the app on the test database, the queue given,
 Huey's consumer with process workers (what `flask jobs worker` runs). Usage:
-python -m tests.jobs.worker_main DATABASE_URL QUEUE_URL WORKERS"""
+python -m tests.jobs.worker_main DATABASE_URL QUEUE_URL WORKERS AUDIT_KEY_FILE
+
+The worker signs the audit chain with the same key file as the app under test, as every
+worker of one installation does."""
 import sys
 
 from committee_app import create_app
@@ -8,9 +11,10 @@ from tests.conftest import _test_config
 
 
 def main() -> None:
-    database_url, queue_url, workers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    database_url, queue_url, workers, audit_key_file = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     config = _test_config(database_url, "/tmp")
     config["JOBS_QUEUE"] = queue_url
+    config["AUDIT_KEY_FILE"] = audit_key_file
     app = create_app(config)
     consumer = app.extensions["jobs_queue"].huey.create_consumer(
         workers=workers, worker_type="process", periodic=False, initial_delay=0.05, max_delay=0.2, backoff=1.1)
