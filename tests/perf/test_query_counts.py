@@ -16,11 +16,12 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from committee_app.extensions import db
+from committee_app.nominations import operations as nominations
 from committee_app.notices.operations import post_notice
 from committee_app.procedures import operations as procedures
 from committee_app.procedures.models import Procedure
 from committee_app.registry import operations as registry
-from committee_app.registry.models import Community, Compound, Voter
+from committee_app.registry.models import Community, Compound, Owner, Voter
 from committee_app.voting.models import Ballot, BallotChoice, Candidate, Vote
 
 
@@ -63,8 +64,14 @@ def start_reelection(app, compound_id: int, today: date) -> int:
                                                meeting_on=today + timedelta(days=40))
         procedures.complete_step(procedure.steps[0], on=today - timedelta(days=29))
         post_notice(compound, kind="committee_decision", title="换届决定", posted_on=today - timedelta(days=3))
+        nominations.open_list(compound, seats=5, on=today - timedelta(days=10))
+        nominate(compound, db.session.scalars(select(Owner.id).where(Owner.compound_id == compound.id)).first())
         db.session.commit()
         return procedure.id
+
+
+def nominate(compound, owner_id: int) -> None:
+    nominations.nominate(compound, channel="self", owner_id=owner_id, statement="愿意为业主服务")
 
 
 def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int = 300, notices: int = 15) -> None:
@@ -86,6 +93,10 @@ def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int
             {"compound_id": a.id, "key": f"BULK{n}", "kind": "owner", "display_name": f"业主{n}",
              "unit_count": 1, "area": Decimal("88.00"), "parking_area": Decimal("0.00")} for n in range(voters)])
         voter_ids = list(db.session.scalars(select(Voter.id).where(Voter.compound_id == a.id)))
+        bulk = list(db.session.scalars(select(Voter.id).where(Voter.compound_id == a.id, Voter.key.like("BULK%"))))
+        db.session.execute(insert(Owner), [{"compound_id": a.id, "voter_id": v, "name": f"业主{v}"} for v in bulk[:12]])
+        for owner_id in db.session.scalars(select(Owner.id).where(Owner.voter_id.in_(bulk[:12]))):
+            nominate(a, owner_id)
         closed = datetime(2026, 11, 20, 10, 0)
         vote = Vote(compound_id=a.id, kind="election", title="第三届业主委员会选举", seats=5, state="closed",
                     meeting_on=(closed - timedelta(days=7)).date(), opened_at=closed - timedelta(days=7),
@@ -115,8 +126,8 @@ def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int
 
 # page name -> (role, url template, statements today as an upper bound, text the grown page shows)
 PAGES = {
-    "owner's compound page": ("owner", "/compounds/A", 14, "甲小区"),
-    "organiser's compound page": ("organiser", "/compounds/A", 29, "甲小区"),
+    "owner's compound page": ("owner", "/compounds/A", 17, "甲小区"),
+    "organiser's compound page": ("organiser", "/compounds/A", 32, "甲小区"),
     "timeline": ("organiser", "/compounds/A/procedures/{procedure_id}", 8, "2.pdf"),
     "oversight board": ("officer", "/oversight/", 13, "增长小区011"),
     "mentor's board": ("mentor", "/workshop/", 18, "增长小区011"),
