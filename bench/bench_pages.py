@@ -1,10 +1,13 @@
 """The pages of issue 14 item 5 against a hello-world Flask app, under the same gunicorn settings.
 
-    /work/main/.venv/bin/python bench/bench_pages.py [--seconds 10] [--clients 8] [--mixed-clients 50]
+    /work/main/.venv/bin/python bench/bench_pages.py [--seconds 10] [--clients 8] [--mixed-clients 50] [--street 50]
 
 Starts two gunicorn servers (-w 3) on 127.0.0.1 only: ``hello_app`` below (port 8311) and the
 app (port 8312) on a PostgreSQL database recreated and seeded with the demo
-(BENCH_PG_DB, default committee_perf; dropped and recreated, so never a real database).
+(BENCH_PG_DB, default committee_perf; dropped and recreated, so never a real database);
+``--street N`` adds the bench street of N compounds × 2,000 households (bench/_street_fixture.py)
+and gives the demo's street officer and mentor its street and communities, so the boards
+list N more compounds.
 Each page is driven for ``--seconds`` by wrk (Debian's package) with ``--clients``
 connections, or by a Python thread pool when wrk is missing; then a mixed load of
 ``--mixed-clients`` Python clients over the same pages. Prints one table, stops the servers
@@ -64,13 +67,37 @@ def flask_cli(env: dict, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def prepare_database(env: dict) -> int:
+STREET = """
+import sys
+sys.path.insert(0, "bench")
+from _street_fixture import build_street
+from committee_app import create_app
+from committee_app.accounts import operations as accounts
+from committee_app.accounts.models import Role, User
+from committee_app.extensions import db
+from committee_app.registry.models import Community
+app = create_app()
+with app.app_context():
+    built = build_street({compounds}, 2000)
+    users = {{u.username: u for u in db.session.scalars(db.select(User).where(User.username.in_(["street", "mentor"])))}}
+    accounts.grant_role(users["street"], Role.STREET_OFFICER, street_id=built["street"])
+    for community_id in db.session.scalars(db.select(Community.id).where(Community.street_id == built["street"])):
+        accounts.grant_role(users["mentor"], Role.MENTOR, community_id=community_id)
+    db.session.commit()
+"""
+
+
+def prepare_database(env: dict, street: int = 0) -> int:
     subprocess.run(["psql", PG + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB_NAME}"',
                     "-c", f'CREATE DATABASE "{DB_NAME}"'], check=True)
     code = ("from committee_app import create_app\nfrom committee_app.extensions import db\n"
             "app = create_app()\nwith app.app_context(): db.create_all()\n")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
     flask_cli(env, "seed-demo")
+    if street:
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-c", STREET.format(compounds=street)], cwd=ROOT, env=env, check=True)
+        print(f"street of {street} compounds x 2,000 households built in {time.monotonic() - started:.0f} s", flush=True)
     code = ("from committee_app import create_app\nfrom committee_app.extensions import db\n"
             "from committee_app.registry.models import Compound\nfrom committee_app.procedures.models import Procedure\n"
             "app = create_app()\nwith app.app_context():\n"
@@ -180,12 +207,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--mixed-clients", type=int, default=50)
+    parser.add_argument("--street", type=int, default=0, help="add a bench street of this many compounds")
     args = parser.parse_args()
     use_wrk = shutil.which("wrk") is not None
     env = dict(os.environ, DATABASE_URL=f"{PG}/{DB_NAME}", PYTHONUNBUFFERED="1")
     env.pop("REDIS_URL", None)
     print(f"seeding the demo into {DB_NAME} …", flush=True)
-    procedure_id = prepare_database(env)
+    procedure_id = prepare_database(env, args.street)
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     processes, logs = [], []
     try:
@@ -219,7 +247,8 @@ def main() -> int:
         rows.append((f"mixed, {args.mixed_clients} Python clients (GETs only)", *mixed, None))
 
         tool = f"wrk, {args.clients} connections" if use_wrk else f"{args.clients} Python clients"
-        print(f"\ngunicorn {' '.join(GUNICORN)} on {HOST}, PostgreSQL {DB_NAME} with the demo; "
+        size = f" and a street of {args.street} x 2,000 households" if args.street else ""
+        print(f"\ngunicorn {' '.join(GUNICORN)} on {HOST}, PostgreSQL {DB_NAME} with the demo{size}; "
               f"{args.seconds} s per row ({tool})")
         print(f"{'page':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'% hello':>8} {'bar':>5} {'ok':>4} {'errors':>6}")
         for page, rate, p50, p99, bad, bar in rows:
