@@ -33,7 +33,7 @@ def build_street(compounds: int = 50, households: int = 2000, seed: int = 14) ->
     """Build the street in the current app context; returns {"street": id, "compounds": [ids]}."""
     from committee_app.procedures import operations as procedures
     from committee_app.registry import operations as registry
-    from committee_app.registry.models import Building, Compound, Owner, RollImport, Unit, Voter
+    from committee_app.registry.models import Building, Compound, Owner, RollVersion, Unit, Voter
     from committee_app.voting.models import Ballot, BallotChoice, Candidate, Vote
 
     rng = random.Random(seed)
@@ -59,8 +59,9 @@ def build_street(compounds: int = 50, households: int = 2000, seed: int = 14) ->
              "is_sold": True, "is_parking": False, "voter_id": voter_ids[n]} for n in range(households)])
         db.session.execute(insert(Owner), [{"compound_id": compound.id, "voter_id": voter_ids[n],
                                             "name": f"业主{c}-{n}"} for n in range(households)])
-        db.session.add(RollImport(compound_id=compound.id, filename="roll.csv", units=households,
-                                  voters=households, area=sum(areas, Decimal("0"))))
+        db.session.add(RollVersion(compound_id=compound.id, number=1, state="current", filename="roll.csv",
+                                   sha256="0" * 64, units=households, voters=households,
+                                   area=sum(areas, Decimal("0"))))
         procedures.start_procedure(db.session.get(Compound, compound.id), "reelection", on=date(2026, 9, 1),
                                    term_ends_on=date(2027, 3, 1))
         vote = Vote(compound_id=compound.id, kind="election", title="第三届业主委员会选举", seats=7,

@@ -26,7 +26,7 @@ def panel_context(compound, user):
     is_owner = can(user, Ability.VOTE, compound)
     if not (can_read or is_owner):
         return None
-    candidate_list = util.current_list(compound)
+    candidate_list = util.current_list_summary(compound)
     state = "none" if candidate_list is None else candidate_list.state
     context = {"state": state, "state_label": STATE_LABELS[state], "can_read": can_read, "is_owner": is_owner,
                "code": compound.code, "nominations": 0, "candidates": 0, "unanswered": 0}

@@ -65,6 +65,16 @@ def current_list(compound: Compound) -> CandidateList | None:
         .order_by(CandidateList.id.desc()).limit(1))
 
 
+def current_list_summary(compound: Compound) -> CandidateList | None:
+    """The current list with only what its counts need (nominations' checks, objections):
+    the compound page's panel shows counts, not the nominations' documents and people."""
+    return db.session.scalar(
+        select(CandidateList).where(CandidateList.compound_id == compound.id)
+        .options(selectinload(CandidateList.nominations).selectinload(Nomination.checks),
+                 selectinload(CandidateList.objections))
+        .order_by(CandidateList.id.desc()).limit(1))
+
+
 def rules_of(compound: Compound):
     rule_set = get_rule_set(compound.rule_set)
     return rule_set, rule_set.effective_settings(compound.setting_overrides)
