@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..extensions import db, login_manager
 from ..policy import Ability, authorize, get_compound_or_404, scope_of
 from ..storage import operations as storage
+from ..web.transaction import after_commit, transaction
 from . import operations, util
 from .kinds import KINDS
 from .models import Job
@@ -38,14 +39,20 @@ def _streets_for_reports() -> list:
 
 
 def _send(job: Job) -> None:
-    """Commit, then send the job to the workers; an unreachable queue marks it failed (retryable)."""
-    db.session.commit()
-    try:
-        operations.enqueue(job)
-    except Exception as error:  # noqa: BLE001
-        from .runner import fail
+    """Send the job to the workers once the request's transaction has committed (a worker must
+    find the job's row); an unreachable queue marks it failed (retryable)."""
+    db.session.flush()
+    job_id, attempt = job.id, job.attempt
 
-        fail(job.id, job.attempt, error)
+    def enqueue() -> None:
+        try:
+            operations.enqueue(db.session.get(Job, job_id))
+        except Exception as error:  # noqa: BLE001
+            from .runner import fail
+
+            fail(job_id, attempt, error)
+
+    after_commit(enqueue)
 
 
 def _started(job: Job):
@@ -58,6 +65,7 @@ def _started(job: Job):
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/letters-job")
+@transaction
 def start_letters(code: str, vote_id: int):
     from ..voting import util as voting_util
 
@@ -76,6 +84,7 @@ def start_letters(code: str, vote_id: int):
 
 
 @bp.post("/compounds/<code>/roll/notice-job")
+@transaction
 def start_roll_notice(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.READ, compound)
@@ -85,6 +94,7 @@ def start_roll_notice(code: str):
 
 
 @bp.post("/oversight/streets/<int:street_id>/compliance-job")
+@transaction
 def start_street_report(street_id: int):
     from ..registry.models import Street
 
@@ -101,6 +111,7 @@ def start_street_report(street_id: int):
 
 
 @bp.post("/oversight/board-csv-job")
+@transaction
 def start_board_csv():
     authorize(Ability.SIGN_OFF)
     params = {"only_findings": request.form.get("findings") == "1", "only_overdue": request.form.get("overdue") == "1",
@@ -158,6 +169,7 @@ def download(job_id: int):
 
 
 @bp.post("/jobs/<int:job_id>/retry")
+@transaction
 def retry(job_id: int):
     job = _job_or_404(job_id)
     if job.state != "failed" or not operations.retry_job(job, actor=current_user):
