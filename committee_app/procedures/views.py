@@ -206,7 +206,8 @@ def waive_step(code: str, step_id: int):
         operations.waive_step(step, form.reason.data, actor=current_user)
         if step.is_waiver_pending:
             flash(_("已申请豁免，须经街道办事处批准后才视为已完成。"), "info")
-        flash(_("已豁免此步骤。"), "success")
+        else:
+            flash(_("已豁免此步骤。"), "success")
     else:
         _flash_errors(form)
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
@@ -267,7 +268,6 @@ def document(code: str, document_id: int):
         abort(404)
     response = storage.send(stored)
     response.headers["Content-Disposition"] = content_disposition(document.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
