@@ -334,15 +334,23 @@ def _motion_lines(motion: DeliberationMotion, motions: list[DeliberationMotion],
 
 def current_rates(community_id: int, on: date | None = None) -> dict[str, int]:
     """Points per activity in force on ``on``: the community's latest row, else the default."""
-    on = on or clock.today()
-    rates = {key: kind.points for key, kind in rules.default_points().items()}
+    return _rate_table(community_id)(on or clock.today())
+
+
+def _rate_table(community_id: int):
+    """The community's rate history read once; returns ``rates_on(day) -> {activity: points}``."""
     rows = db.session.execute(
-        select(PointRate.activity, PointRate.points)
-        .where(PointRate.community_id == community_id, PointRate.valid_from <= on)
+        select(PointRate.valid_from, PointRate.activity, PointRate.points)
+        .where(PointRate.community_id == community_id)
         .order_by(PointRate.valid_from, PointRate.id)).all()
-    for activity, points in rows:
-        rates[activity] = points
-    return rates
+
+    def rates_on(day: date) -> dict[str, int]:
+        rates = {key: kind.points for key, kind in rules.default_points().items()}
+        for valid_from, activity, points in rows:
+            if valid_from <= day:
+                rates[activity] = points
+        return rates
+    return rates_on
 
 
 def set_rate(community, *, activity: str, points: int, valid_from: date, reason: str, actor=None) -> PointRate:
@@ -360,13 +368,14 @@ def set_rate(community, *, activity: str, points: int, valid_from: date, reason:
 
 
 def _award(community_id: int, person: str, activity: str, source: str, earned_on: date, rates: dict[str, int],
-           compound_id: int | None, actor) -> bool:
-    exists = db.session.scalar(select(PointEntry.id).where(
-        PointEntry.community_id == community_id, PointEntry.person == person, PointEntry.source == source))
-    if exists is not None:
+           compound_id: int | None, actor, awarded: set[tuple[str, str]]) -> bool:
+    """Add one award unless ``(person, source)`` already earned (``awarded``, read once per sync)."""
+    person, source = person[:120], source[:80]
+    if (person, source) in awarded:
         return False
-    db.session.add(PointEntry(community_id=community_id, person=person[:120], compound_id=compound_id, kind="award",
-                              activity=activity, points=rates[activity], source=source[:80], earned_on=earned_on,
+    awarded.add((person, source))
+    db.session.add(PointEntry(community_id=community_id, person=person, compound_id=compound_id, kind="award",
+                              activity=activity, points=rates[activity], source=source, earned_on=earned_on,
                               reason=rules.default_points()[activity].title, created_by=_actor_name(actor)))
     return True
 
@@ -382,6 +391,9 @@ def sync_participation(community, *, actor=None) -> int:
 
     added = 0
     today = clock.today()
+    rates_on = _rate_table(community.id)
+    awarded = {(person, source) for person, source in db.session.execute(select(PointEntry.person, PointEntry.source).where(
+        PointEntry.community_id == community.id, PointEntry.source.is_not(None)))}
     events = db.session.execute(
         select(WorkshopEvent, EventInvitee).join(EventInvitee, EventInvitee.event_id == WorkshopEvent.id)
         .where(WorkshopEvent.community_id == community.id, EventInvitee.attended.is_(True),
@@ -389,14 +401,14 @@ def sync_participation(community, *, actor=None) -> int:
     for event, invitee in events:
         activity = event.kind if event.kind in rules.default_points() else "salon"
         added += _award(community.id, invitee.name, activity, f"workshop_event:{event.id}", event.held_on,
-                        current_rates(community.id, event.held_on), invitee.compound_id, actor)
+                        rates_on(event.held_on), invitee.compound_id, actor, awarded)
     compound_ids = select(Compound.id).where(Compound.community_id == community.id)
     sessions = db.session.scalars(select(DeliberationSession).where(
         DeliberationSession.compound_id.in_(compound_ids), DeliberationSession.held_on <= today)).all()
     for sitting in sessions:
         for name in sitting.present_names:
             added += _award(community.id, name, "deliberation", f"deliberation:{sitting.id}", sitting.held_on,
-                            current_rates(community.id, sitting.held_on), sitting.compound_id, actor)
+                            rates_on(sitting.held_on), sitting.compound_id, actor, awarded)
     attended = db.session.execute(
         select(CommitteeMeeting, CommitteeMember.name)
         .join(MeetingAttendance, MeetingAttendance.meeting_id == CommitteeMeeting.id)
@@ -404,7 +416,7 @@ def sync_participation(community, *, actor=None) -> int:
         .where(CommitteeMeeting.compound_id.in_(compound_ids), CommitteeMeeting.meeting_on <= today)).all()
     for meeting, name in attended:
         added += _award(community.id, name, "meeting_attended", f"meeting:{meeting.id}", meeting.meeting_on,
-                        current_rates(community.id, meeting.meeting_on), meeting.compound_id, actor)
+                        rates_on(meeting.meeting_on), meeting.compound_id, actor, awarded)
     signed = db.session.execute(
         select(CommitteeMeeting, CommitteeMember.name, MinutesSignature.signed_on)
         .join(Minutes, Minutes.meeting_id == CommitteeMeeting.id)
@@ -414,7 +426,7 @@ def sync_participation(community, *, actor=None) -> int:
     for meeting, name, signed_on in signed:
         if signed_on is not None and signed_on <= today:
             added += _award(community.id, name, "minutes_signed", f"minutes:{meeting.id}", signed_on,
-                            current_rates(community.id, signed_on), meeting.compound_id, actor)
+                            rates_on(signed_on), meeting.compound_id, actor, awarded)
     db.session.flush()
     if added:
         record("points.sync", ("community", community.id), actor=actor, after={"added": added})
