@@ -102,9 +102,10 @@ def main() -> int:
 
         street = build_street(args.compounds, args.voters)
         compound = db.session.get(Compound, street["compounds"][0])
-        vote = operations.create_election(compound, title="第三届业主委员会选举", seats=7,
-                                          candidates=[f"候选人{n}" for n in range(1, 10)], actor="bench")
-        operations.open_vote(vote, compound, enforce_gate=False)
+        # a motion: the compound's procedure lets an election take candidates only from the
+        # finalised list, and the letters are the same for either kind of vote
+        vote = operations.create_motion(compound, title="关于续聘物业服务企业的表决", subject="other", actor="bench")
+        # letters are printed before the vote opens (the notice period runs meanwhile)
         user = accounts.create_user("bench_organiser", "基准筹备组", "bench-pass-123")
         accounts.grant_role(user, Role.ORGANISER, compound_id=compound.id)
         db.session.commit()
