@@ -95,7 +95,7 @@ def _letters_plan(job) -> tuple[int, list]:
     except operations.VotingError as error:
         raise JobError(str(error)) from error
     if not codes:
-        raise JobError(_l("所有表决权人都已投票，没有需要打印的通知书。"))
+        raise JobError(_l("每位表决权人都已领到通知书或已经投票，没有需要打印的通知书；遗失的通知书请逐户补打。"))
     items = [[voter_id, code] for voter_id, code in codes.items()]
     chunks = [items[i:i + LETTERS_PER_CHUNK] for i in range(0, len(items), LETTERS_PER_CHUNK)]
     return len(items), chunks
