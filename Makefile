@@ -13,7 +13,6 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 
 run: setup db
 	@$(FLASK) seed-demo --if-empty
-	@$(BIN)/python -c "from committee_app.demo.cli import print_logins; print_logins()"
 	@echo "serving on http://127.0.0.1:5000  (Ctrl-C to stop); job worker in the background"
 	@$(FLASK) jobs worker --workers 2 & worker=$$!; \
 	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

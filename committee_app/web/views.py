@@ -4,6 +4,7 @@ from flask import Blueprint, Flask, current_app, flash, has_request_context, red
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -142,6 +143,15 @@ def register_template_helpers(app: Flask) -> None:
 
         locale = get_locale() if has_request_context() else None
         return ": " if locale is not None and locale.language == "en" else "："
+
+    @app.template_filter("paren")
+    def parenthesised_in_ui_language(value) -> Markup:
+        """A parenthetical: full-width brackets in Chinese, " (…)" in English (``{{ n|paren }}``)."""
+        from flask_babel import get_locale
+
+        locale = get_locale() if has_request_context() else None
+        english = locale is not None and locale.language == "en"
+        return Markup(" ({})" if english else "（{}）").format(value)
 
     @app.template_filter("law_names")
     def law_names_filter(keys, separator: str = "；") -> str:
