@@ -214,6 +214,7 @@ class ProcedureOverview:
     is_overdue: bool
     signoffs_waiting: int  # steps completed and waiting for the street office's sign-off
     error: Unavailable | None = None  # a due date that could not be computed ("无法计算" and why)
+    current_step_title_en: str | None = None  # the current step's title in English (rule data)
 
 
 def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
@@ -275,6 +276,7 @@ def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
             procedure_id=procedure.id, kind=procedure.kind, title=procedure_title(procedure),
             current_step_key=current.key if current else None,
             current_step_title=current.title_zh if current else None,
+            current_step_title_en=current.title_en if current else None,
             next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting,
             error=error,
         )

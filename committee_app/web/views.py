@@ -12,6 +12,7 @@ from .. import clock
 from ..accounts.models import Role
 from ..extensions import db
 from ..features import hooks
+from ..i18n import ui_language
 from ..policy import Ability, can, scope_of
 from ..registry.models import Compound
 from .models import HealthCheck
@@ -139,19 +140,17 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_global("colon")
     def colon_in_ui_language() -> str:
         """The colon after a label: full-width in Chinese, ": " in English (``{{ _('导师') }}{{ colon() }}``)."""
-        from flask_babel import get_locale
+        return ": " if ui_language() == "en" else "："
 
-        locale = get_locale() if has_request_context() else None
-        return ": " if locale is not None and locale.language == "en" else "："
+    @app.template_global("ui_text")
+    def text_in_ui_language(zh: str | None, en: str | None = None) -> str | None:
+        """Rule data's two titles → the one of the UI's language (English only where it exists)."""
+        return en if en and ui_language() == "en" else zh
 
     @app.template_filter("paren")
     def parenthesised_in_ui_language(value) -> Markup:
         """A parenthetical: full-width brackets in Chinese, " (…)" in English (``{{ n|paren }}``)."""
-        from flask_babel import get_locale
-
-        locale = get_locale() if has_request_context() else None
-        english = locale is not None and locale.language == "en"
-        return Markup(" ({})" if english else "（{}）").format(value)
+        return Markup(" ({})" if ui_language() == "en" else "（{}）").format(value)
 
     @app.template_filter("law_names")
     def law_names_filter(keys, separator: str = "；") -> str:

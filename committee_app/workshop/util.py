@@ -191,8 +191,9 @@ def attention_level(row: BoardRow, today: date, soon_days: int = 7) -> str:
     return "ok"
 
 
-def board_rows(user: Any, today: date | None = None) -> list[BoardRow]:
-    """Every compound the user coaches with its procedure and items, most urgent first.
+def board_rows(user: Any, today: date | None = None, language: str = "zh") -> list[BoardRow]:
+    """Every compound the user coaches with its procedure and items, most urgent first; findings
+    and step titles in ``language`` ("zh" or "en", from the rule data).
 
     Three queries plus the procedures feature's fixed number, whatever the number of compounds.
     """
@@ -240,7 +241,7 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
     from ..web.rows import Unavailable, isolated
 
     def street_view(row: BoardRow, facts) -> None:
-        row.findings = [(r.severity, r.text("zh")) for r in findings_of(evaluate(facts))]
+        row.findings = [(r.severity, r.text(language)) for r in findings_of(evaluate(facts))]
         current = next((c for c in facts.committees or () if c.is_current), None)
         reelecting = any(p.status == "active" and p.kind == "reelection" for p in facts.procedures or ())
         if current is not None and not reelecting:
@@ -251,7 +252,8 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
         for step in active.steps if active is not None else ():
             if step.rule is not None and step_is_overdue(step, step.rule,
                                                          step_due_on(step.rule, active.anchors, facts.settings), today):
-                row.overdue_step_titles.append(step.title)
+                row.overdue_step_titles.append(
+                    step.rule.title_en if language == "en" and step.rule.title_en else step.title)
 
     for compound_id, facts in gather([tuple(c) for c in compounds], today).items():
         row = rows[compound_id]

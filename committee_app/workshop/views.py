@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..i18n import ui_language
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
 from ..registry.models import Compound
@@ -101,7 +102,7 @@ def _send_stored(file: WorkshopFile):
 def board():
     authorize(Ability.COACH)
     today = clock.today()
-    rows = util.board_rows(current_user, today)
+    rows = util.board_rows(current_user, today, ui_language())
     communities = util.coached_communities(current_user)
     return render_template("workshop/board.html", rows=rows, summary=util.board_summary(rows), today=today,
                            communities=communities, events=util.upcoming_events(current_user, today),
