@@ -100,6 +100,8 @@ def test_an_early_meeting_date_is_refused_with_the_citation_and_15_days_pass(app
         text = _pdf_text(notice.pdf)
     assert "2026-12-16" in text and "小区会所二楼" in text and "选举第三届业主委员会委员" in text
     assert "第十四条" in text and "甲小区业主委员会换届小组" in text
+    # how to vote: the one-time code on the letter, the receipt and the ballot box, and paper
+    assert "一次性投票码" in text and "回执号" in text and "不公开是谁投的" in text and "纸质表决票" in text
     assert "业主大会会议通知" in _text(client.get("/board/A")) or "的通知" in _text(client.get("/board/A"))
 
 
