@@ -147,6 +147,13 @@ def register_template_helpers(app: Flask) -> None:
         """Rule data's two titles → the one of the UI's language (English only where it exists)."""
         return en if en and ui_language() == "en" else zh
 
+    @app.template_filter("readable_law")
+    def readable_law_filter(message) -> str:
+        """Flashed and error messages: citation keys become the laws' names in the UI's language."""
+        from ..rules.citations import readable
+
+        return readable(message, ui_language())
+
     @app.template_filter("paren")
     def parenthesised_in_ui_language(value) -> Markup:
         """A parenthetical: full-width brackets in Chinese, " (…)" in English (``{{ n|paren }}``)."""
