@@ -26,7 +26,7 @@ class FindingHandling(db.Model):
     __table_args__ = (Index("ix_finding_handling_compound_open", "compound_id", "reopened_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"), index=True)
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compound.id"))  # indexed with reopened_at
     check_key: Mapped[str] = mapped_column(String(80), info={"label": "检查项"})
     subject: Mapped[str] = mapped_column(String(120), info={"label": "记录"})
     fingerprint: Mapped[str] = mapped_column(String(64), info={"label": "指纹"})

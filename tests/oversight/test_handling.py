@@ -203,3 +203,12 @@ def test_one_compound_with_bad_data_does_not_break_the_board(app, world, login_a
     page = _text(response)
     assert "甲小区" in page and "任期于2026年11月30日届满" in page and "乙小区" in page
     assert "无法计算" in page
+
+
+def test_in_english_the_finding_reads_from_the_catalog(app, world, login_as, today):
+    _term_ended(app, world)
+    client = login_as("officer")
+    client.post("/language", data={"locale": "en"})
+    page = _text(client.get("/oversight/"))
+    assert "The term ends 30 November 2026 and the re-election has not started" in page
+    assert "Compliance at a glance" in page and "High risk" in page
