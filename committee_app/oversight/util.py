@@ -157,6 +157,7 @@ def overview_of(procedure, settings: dict, today: date):
     return ProcedureOverview(
         procedure_id=procedure.id, kind=procedure.kind, title=procedure.title,
         current_step_key=current.key if current else None, current_step_title=current.title_zh if current else None,
+        current_step_title_en=current.title_en if current else None,
         next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting)
 
 
@@ -194,6 +195,7 @@ class BoardRow:
     procedure_id: int | None = None
     procedure_title: str | None = None
     current_step: str | None = None
+    current_step_en: str | None = None
     next_due_on: date | None = None
     overdue_steps: int = 0
     signoffs_waiting: int = 0
@@ -244,6 +246,7 @@ def _fill_row(row: BoardRow, compound_facts, checks, today: date, handlings: dic
         o = overview_of(active, compound_facts.settings, today)
         row.procedure_id, row.procedure_title = o.procedure_id, o.title
         row.current_step, row.next_due_on = o.current_step_title, o.next_due_on
+        row.current_step_en = o.current_step_title_en
         row.overdue_steps, row.signoffs_waiting = o.overdue_steps, o.signoffs_waiting
     row.items = with_handlings(findings_of(evaluate(compound_facts, checks)), handlings or {})
     for item in row.items:

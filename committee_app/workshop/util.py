@@ -223,11 +223,11 @@ def board_rows(user: Any, today: date | None = None, language: str = "zh") -> li
     for compound_id, overview in procedure_overviews(list(rows)).items():
         if compound_id in rows:
             rows[compound_id].procedure = overview
-    add_street_view(rows, compounds, today)
+    add_street_view(rows, compounds, today, language)
     return sorted(rows.values(), key=attention_key)
 
 
-def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> None:
+def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date, language: str = "zh") -> None:
     """What the street office sees, from the oversight feature's facts (when installed): findings,
     term status and the overdue procedure steps by title, for all rows with the oversight's fixed
     number of queries."""
@@ -241,7 +241,7 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
     from ..web.rows import Unavailable, isolated
 
     def street_view(row: BoardRow, facts) -> None:
-        row.findings = [(r.severity, r.text(language)) for r in findings_of(evaluate(facts))]
+        row.findings = [(r.severity, r.problem(language)) for r in findings_of(evaluate(facts))]
         current = next((c for c in facts.committees or () if c.is_current), None)
         reelecting = any(p.status == "active" and p.kind == "reelection" for p in facts.procedures or ())
         if current is not None and not reelecting:
