@@ -42,6 +42,7 @@ def _schema(database_url, tmp_path_factory):
 def _test_config(database_url: str, upload_dir) -> dict:
     return {
         "TESTING": True,
+        "ROWS_STRICT": True,  # a bug inside an isolated row fails the test (web/rows.py)
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
