@@ -633,6 +633,36 @@ def _cast_and_commit(target, voter_id, selection, code, attempts: int = 5) -> st
     raise operations.VotingError(_("投票人数较多，请稍后再试一次。"))
 
 
+# --------------------------------------------------------------------------- the receipt PDF
+
+
+RECEIPT_EXPLANATION = ("投票截止后，公开票箱列出每张选票所选的内容和一串由回执码算出的编号，但不公开是谁投的；"
+                       "在公开票箱（{box}）输入本回执码，即可找到您的选票，核对它被如实记录。回执码只有您持有，请妥善保存。")
+
+
+@bp.post("/ballot/<int:vote_id>/receipt.pdf")
+def receipt_pdf(vote_id: int):
+    """A one-page receipt to keep: the receipt code, the vote's title, the time of casting and what
+    the ballot box shows. Never the choice, never who voted. Posted (the code stays out of URLs and
+    logs); anyone holding a receipt code may print it, as anyone may look it up in the ballot box."""
+    compound, vote = _public_vote(vote_id)
+    receipt = operations.normalise_code(request.form.get("receipt", ""))[:64]
+    cast_at = None
+    if receipt:
+        cast_at = db.session.scalar(db.select(Ballot.cast_at).where(
+            Ballot.vote_id == vote.id, Ballot.receipt_hash == operations.receipt_hash(receipt)))
+    if cast_at is None:
+        return render_template("web/error.html", status=404, title=_("没有找到这张选票"),
+                               message=_("没有找到这个回执码对应的选票，请核对后重试。")), 404
+    pdf = render_pdf("receipt.html", title="投票回执", compound_name="", generated_on="", vote_title=vote.title,
+                     cast_at=clock.to_local(cast_at).strftime("%Y-%m-%d %H:%M"),
+                     receipt=operations.format_receipt(receipt),
+                     explanation=RECEIPT_EXPLANATION.format(box=util.box_url(vote, compound)))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=receipt-{vote.id}.pdf",
+                             "Cache-Control": "no-store"})
+
+
 # --------------------------------------------------------------------------- public ballot box
 
 
@@ -654,7 +684,7 @@ def box(code: str, vote_id: int):
             flash(_("没有找到这个回执码对应的选票，请核对后重试。"), "warning")
     hash_prefix = request.args.get("hash", "").strip().lower()[:64]
     if hash_prefix and not all(c in "0123456789abcdef" for c in hash_prefix):
-        flash(_("回执哈希只含数字 0-9 和字母 a-f。"), "warning")
+        flash(_("回执编号只含数字 0-9 和字母 a-f。"), "warning")
         hash_prefix = ""
     page = util.box_page(vote, request.args.get("page", 1, type=int), hash_prefix=hash_prefix)
     view = util.public_count_view(vote, compound) if vote.state == "counted" else None
