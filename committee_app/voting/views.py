@@ -71,6 +71,16 @@ def panel_context(compound, user):
             "can_manage": can(user, Ability.MANAGE, compound), "state_labels": STATE_LABELS}
 
 
+def board_context(compound, _user):
+    """The public board's links of each vote once it opens: where to vote, the ballot box where a
+    receipt is checked, and the result notice once published. One query."""
+    votes = [vote for vote in util.votes_of(compound) if vote.state != "draft"]
+    if not votes:
+        return None
+    return {"compound": compound, "votes": votes, "state_labels": STATE_LABELS,
+            "accepting": {vote.id: vote.accepts_ballots_at(clock.utcnow()) for vote in votes}}
+
+
 # --------------------------------------------------------------------------- organiser pages
 
 
