@@ -33,6 +33,7 @@ def compound_panel(compound, user):
             "term": util.term_status(compound, clock.today()), "labels": util.STATUS_LABELS,
             # once the procedure's election is counted the page shows its result, not "started"
             "reelection_running": running is not None and running.kind == "reelection" and result is None,
+            "reelection_counted": running is not None and running.kind == "reelection" and result is not None,
             "result": result}
 
 

@@ -149,7 +149,7 @@ def _bars(page: str) -> list[tuple[str, str]]:
     import re
 
     chart = page[page.index('<svg id="support-chart"'):page.index("</svg>", page.index('<svg id="support-chart"'))]
-    return re.findall(r'<rect x="60" y="\d+" width="([\d.]+)" height="24" fill="(#198754|#0a58ca)"', chart)
+    return re.findall(r'<rect x="0" y="\d+" width="([\d.]+)" height="24" fill="(#198754|#0a58ca)"', chart)
 
 
 FIVE_FLATS = ["1栋,101,100.00,甲一,,已售,,", "1栋,102,100.00,乙二,,已售,,", "1栋,103,100.00,丙三,,已售,,",
@@ -163,7 +163,7 @@ def test_the_support_chart_stands_exactly_on_the_twenty_percent_line(app, client
     assert 'role="img" aria-labelledby="support-chart-title"' in page
     assert "联署支持占全体业主的比例：人数 20.00%，面积 20.00%；召开业主大会临时会议须两项均达 20%" in page
     assert _bars(page) == [("60.0", "#198754"), ("60.0", "#198754")]
-    assert '<line x1="120.0" x2="120.0"' in page and ">20% 线</text>" in page
+    assert '<line x1="60.0" x2="60.0"' in page and ">20% 线</text>" in page
     table = page[page.index('id="support-table"'):page.index("</table>", page.index('id="support-table"'))]
     assert "1 / 5" in table and "100.00 / 500.00 m²" in table and table.count("已达到") == 2
     assert "均已达 20%以上：业委会应当组织召开业主大会临时会议" in page
