@@ -506,7 +506,8 @@ def _who(compound, vote, code_text: str):
         if code is None:
             return None, None, _("投票码不正确，请核对通知书上的投票码。")
         if code.used_at is not None:
-            return code.voter_id, code, _("此投票码已经使用过，不能再次投票。")
+            return code.voter_id, code, " ".join([_("此投票码已经使用过，不能再次投票。"),
+                                                  _("回执码只在投票成功时显示一次，不会再次显示。")])
         return code.voter_id, code, None
     if current_user.is_authenticated and can(current_user, Ability.VOTE, compound):
         voter = owner_voter(current_user, compound)
@@ -594,8 +595,9 @@ def _caster(target, code_text: str, code):
     if code_text:
         if code is None:
             raise operations.VotingError(_("投票码不正确，请核对通知书上的投票码。"))
-        if code.used_at is not None:
-            raise operations.AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
+        if code.used_at is not None:  # also a reload of the receipt page, which posts the ballot again
+            raise operations.AlreadyVoted(" ".join([_("此投票码已经使用过，不能再次投票。"),
+                                                    _("回执码只在投票成功时显示一次，不会再次显示。")]))
         return code.voter_id, code
     if current_user.is_authenticated:
         compound = db.session.get(Compound, target.compound_id)

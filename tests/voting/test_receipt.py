@@ -113,3 +113,34 @@ def test_the_ballot_box_explains_itself_in_plain_words_and_offers_the_receipt_pd
     assert digest[:16] in page and digest == operations.receipt_hash(receipt)
     table = page[page.index('<table class="table table-sm" id="box">'):]
     assert receipt not in table[:table.index("</table>")]
+
+
+def test_reloading_the_receipt_page_casts_nothing_and_says_the_code_is_not_shown_again(app, client, world, election):
+    """A reload posts the ballot again: refused (one ballot per voter), and the page says plainly that the
+    receipt code cannot be shown again — it is never stored."""
+    vote_id = election(seats=2, candidates=NAMES)
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        code = operations.issue_codes(vote)[voter_id(vote.compound_id, "张三")]
+        chosen = db.session.scalar(db.select(Candidate.id).where(Candidate.vote_id == vote_id))
+        db.session.commit()
+    data = {"code": code, "candidate": [chosen], "confirmed": "1"}
+    first = client.post(f"/ballot/{vote_id}/cast", data=data)
+    receipt = _receipt(first.get_data(as_text=True))
+    again = client.post(f"/ballot/{vote_id}/cast", data=data)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409
+    assert "此投票码已经使用过" in page and "回执码只在投票成功时显示一次，不会再次显示" in page
+    assert receipt not in page and 'id="receipt"' not in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Ballot.id)).where(Ballot.vote_id == vote_id)) == 1
+    # the letter's QR link opened again says the same
+    assert "不会再次显示" in client.get(f"/ballot/{vote_id}?code={code}").get_data(as_text=True)
+
+
+def test_an_owner_account_that_voted_is_told_the_receipt_is_not_shown_again(app, client, world, election, login_as):
+    vote_id = election(seats=2, candidates=NAMES)
+    login_as("owner")
+    client.post(f"/ballot/{vote_id}/cast", data={"confirmed": "1"})  # a blank ballot from the owner's account
+    page = client.get(f"/ballot/{vote_id}").get_data(as_text=True)
+    assert "您已经投过票了" in page and "回执码只在投票成功时显示一次，不会再次显示" in page
