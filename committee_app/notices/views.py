@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
+from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
@@ -21,9 +22,12 @@ def board(code: str):
     current = [n for n in notices if n.is_current]
     superseded = [n for n in notices if not n.is_current]
     from ..audit.operations import anchor
+    from ..features import hooks
 
+    panels = [(panel.template, context) for panel in hooks().board_panels
+              if (context := panel.context(compound, current_user)) is not None]
     return render_template("notices/board.html", compound=compound, current=current, superseded=superseded,
-                           today=clock.today(), audit_anchor=anchor())
+                           today=clock.today(), audit_anchor=anchor(), panels=panels)
 
 
 def _notice(code: str, notice_id: int):

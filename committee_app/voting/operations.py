@@ -413,6 +413,12 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
+def format_receipt(code: str) -> str:
+    """A receipt code as it was shown, in groups of four ("ABCD-EFGH-…"), however it was typed."""
+    plain = normalise_code(code)
+    return "-".join(plain[i:i + 4] for i in range(0, len(plain), 4))
+
+
 def hash_code(code: str) -> str:
     """HMAC-SHA-256 of a voting code with the installation's secret key as pepper."""
     key = str(current_app.config["SECRET_KEY"]).encode()

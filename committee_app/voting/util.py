@@ -294,6 +294,10 @@ def public_candidate_names(vote: Vote) -> dict[int, str]:
     mask alike get their ballot position ("张*明（2号）") so an owner can still tell them apart."""
     rows = db.session.execute(select(Candidate.id, Candidate.position, Candidate.name)
                               .where(Candidate.vote_id == vote.id)).all()
+    return _public_names(rows)
+
+
+def _public_names(rows) -> dict[int, str]:
     masked = {cid: mask_name(name) for cid, _position, name in rows}
     clashes = {label for label in masked.values() if list(masked.values()).count(label) > 1}
     return {cid: (f"{masked[cid]}（{position}号）" if masked[cid] in clashes else masked[cid])
@@ -308,6 +312,32 @@ def public_count_view(vote: Vote, compound: Compound) -> dict:
         view["items"] = [{**item, "label": by_name.get(item["label"], mask_name(item["label"]))}
                          for item in view["items"]]
     return view
+
+
+def latest_election_result(compound: Compound) -> dict | None:
+    """The compound's latest counted committee election, for its home page: who was elected, named
+    as the result notice names them (masked, PIPL), with the links to the notice and the ballot box.
+    Two queries, whatever the number of votes or ballots."""
+    from flask import url_for
+
+    vote = db.session.scalar(select(Vote).where(Vote.compound_id == compound.id, Vote.kind == "election",
+                                                Vote.state == "counted", Vote.result.is_not(None))
+                             .order_by(Vote.counted_at.desc(), Vote.id.desc()).limit(1))
+    if vote is None:
+        return None
+    rows = db.session.execute(select(Candidate.id, Candidate.position, Candidate.name)
+                              .where(Candidate.vote_id == vote.id)).all()
+    public = _public_names(rows)
+    by_name = {name: public[cid] for cid, _position, name in rows}
+    elected = [by_name.get(row["name"], mask_name(row["name"])) for row in vote.result.get("candidates", [])
+               if row.get("elected")]
+    status = vote.result.get("status", "")
+    return {"vote_id": vote.id, "title": vote.title, "seats": vote.seats, "is_by_election": vote.is_by_election,
+            "status": status, "status_label": STATUS_LABELS.get(status, status), "elected": elected,
+            "counted_at": vote.counted_at, "notice_id": vote.result_notice_id,
+            "notice_url": (url_for("notices.notice", code=compound.code, notice_id=vote.result_notice_id)
+                           if vote.result_notice_id else None),
+            "box_url": url_for("voting.box", code=compound.code, vote_id=vote.id)}
 
 
 def result_notice_context(vote: Vote, compound: Compound) -> dict:

@@ -84,4 +84,7 @@ ROUTES = [
           anonymous=(400,), note="nothing is cast without the confirmation step"),
     Route("voting.box", lambda w: f"/board/A/votes/{_vote(w, '已截止选举', 'closed')}", allowed=ANYONE,
           anonymous=(200,)),
+    Route("voting.receipt_pdf", lambda w: f"/ballot/{_vote(w)}/receipt.pdf", method="POST", allowed=ANYONE,
+          ok=(404,), anonymous=(404,), data={"receipt": "ABCD-EFGH-JKLM-NPQR"},
+          note="public like the ballot box: whoever holds a receipt code prints it; an unknown code prints nothing"),
 ]

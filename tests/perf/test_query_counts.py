@@ -126,12 +126,12 @@ def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int
 
 # page name -> (role, url template, statements today as an upper bound, text the grown page shows)
 PAGES = {
-    "owner's compound page": ("owner", "/compounds/A", 17, "甲小区"),
-    "organiser's compound page": ("organiser", "/compounds/A", 32, "甲小区"),
+    "owner's compound page": ("owner", "/compounds/A", 18, "甲小区"),  # +1: the latest election result
+    "organiser's compound page": ("organiser", "/compounds/A", 33, "甲小区"),  # +1: the latest election result
     "timeline": ("organiser", "/compounds/A/procedures/{procedure_id}", 8, "2.pdf"),
     "oversight board": ("officer", "/oversight/", 13, "增长小区011"),
     "mentor's board": ("mentor", "/workshop/", 18, "增长小区011"),
-    "public notice board": (None, "/board/A", 3, "甲小区公告14"),
+    "public notice board": (None, "/board/A", 4, "甲小区公告14"),  # +1: the votes it links
 }
 
 

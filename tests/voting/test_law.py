@@ -20,7 +20,7 @@ from committee_app.rules.loader import RuleDataError
 from committee_app.voting import law, operations
 from committee_app.voting.models import Candidate, Vote
 
-from .conftest import cast, voter_id
+from .conftest import cast, close, voter_id
 
 # (subject, item of CC art 278 ¶1, matter)
 SUBJECTS = [
@@ -335,6 +335,8 @@ def test_without_a_quorum_no_candidate_is_approved_and_no_motion_passes(app, run
             cast(vote_id, name, candidates=["甲"])
             cast(motion_id, name, choice="for")
         db.session.commit()
+    close(app, vote_id)
+    close(app, motion_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert data["participation"]["quorum_met"] is False and data["status"] == "quorum_not_met"
     assert [row["approved"] for row in data["candidates"]] == [False, False]
@@ -409,6 +411,7 @@ def test_a_name_not_on_the_list_counts_only_where_the_rules_allow_it(app, runner
     with app.app_context():
         write_in = db.session.scalar(db.select(Candidate).where(Candidate.vote_id == vote_id, Candidate.name == "孙七"))
         assert write_in.is_write_in
+    close(app, vote_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     rows = {row["name"]: row for row in data["candidates"]}
     assert rows["孙七"]["headcount"] == 3 and rows["孙七"]["elected"] is True  # 3 of 4 heads, 365.75 of 595.75 m²
@@ -419,6 +422,7 @@ def test_parking_only_owners_count_as_the_rules_say(app, runner, world, election
     with app.app_context():
         cast(vote_id, "钱堃", candidates=["甲"])  # owns a parking space only
         db.session.commit()
+    close(app, vote_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert data["roll"] == {"headcount": 5, "area": "607.75"} and data["participation"]["headcount"] == 1
     with app.app_context():
