@@ -482,6 +482,11 @@ def _letterless_voters(vote: Vote) -> list[int]:
         .order_by(Voter.id)))
 
 
+def letters_to_issue(vote: Vote) -> int:
+    """How many voters would get a letter from :func:`issue_letters` now (0: every letter is out)."""
+    return len(_letterless_voters(vote))
+
+
 def issue_letters(vote: Vote, *, actor=None) -> IssuedLetters:
     """Issue a letter (a fresh code) once to every voter who has none yet; return the batch.
 
@@ -513,16 +518,21 @@ def _reason(reason: str | None) -> str:
     return reason[:500]
 
 
+def check_reprint_all(vote: Vote, reason: str | None) -> str:
+    """The reason of a whole-run reprint, or the refusal: only a draft vote's letters, with a reason."""
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，不能整批重印通知书：整批重印会使已送达业主的投票码全部作废。"
+                            "某位业主的通知书遗失时，请为该业主单独补打并写明理由。"))
+    return _reason(reason)
+
+
 def reprint_all_letters(vote: Vote, *, reason: str, actor=None) -> IssuedLetters:
     """Print every voter's letter again (a lost or spoilt print run): only while the vote is a draft.
 
     Once the vote is open a bulk reprint would silently void the codes already delivered,
     so it is refused; reprint the letters that are lost one by one instead.
     """
-    if vote.state != "draft":
-        raise VotingError(_("投票已开始，不能整批重印通知书：整批重印会使已送达业主的投票码全部作废。"
-                            "某位业主的通知书遗失时，请为该业主单独补打并写明理由。"))
-    reason = _reason(reason)
+    reason = check_reprint_all(vote, reason)
     voided = db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id,
                                                          VotingCode.used_at.is_(None))).rowcount
     voter_ids = _letterless_voters(vote)

@@ -1,5 +1,5 @@
-"""Routes of the oversight feature: the board, its CSV and the sign-off list for street officers
-in scope (and admin); a compound's findings and its PDFs for everyone who reads the compound."""
+"""Routes of the oversight feature: the board and the sign-off list for street officers
+in scope (and admin); a compound's findings and its compliance report for everyone who reads the compound."""
 from .core import code_of
 from .procedures import _procedure
 from .routes import READERS_OF_A, Route
@@ -15,13 +15,9 @@ def _procedure_id(world):
 ROUTES = [
     # an officer of another street may open the board: it lists only their own compounds (tested in tests/oversight)
     Route("oversight.board", lambda w: "/oversight/", allowed=OFFICERS),
-    Route("oversight.board_csv", lambda w: "/oversight/board.csv", allowed=OFFICERS),
     Route("oversight.signoffs", lambda w: "/oversight/signoffs", allowed=OFFICERS),
     Route("oversight.compound", lambda w: f"/oversight/compounds/{code_of(w)}", allowed=READERS_OF_A),
     Route("oversight.compliance_report",
           lambda w: f"/oversight/compounds/{code_of(w)}/procedures/{_procedure_id(w)}/compliance.pdf",
-          allowed=READERS_OF_A),
-    Route("oversight.filing_package",
-          lambda w: f"/oversight/compounds/{code_of(w)}/procedures/{_procedure_id(w)}/filing.pdf",
           allowed=READERS_OF_A),
 ]
