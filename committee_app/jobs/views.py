@@ -85,7 +85,8 @@ def start_letters(code: str, vote_id: int):
         return redirect(url_for("voting.letter_batches", code=compound.code, vote_id=vote.id))
     job = operations.start_job("voting.letters", actor=current_user, ability=Ability.MANAGE,
                                compound_id=compound.id, target_id=vote.id,
-                               params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url})
+                               params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
+                                       "subject": f"{compound.name} · {vote.title}"})
     return _started(job)
 
 
@@ -107,7 +108,8 @@ def start_reprint_all(code: str, vote_id: int):
     job = operations.start_job("voting.letters", actor=current_user, ability=Ability.MANAGE,
                                compound_id=compound.id, target_id=vote.id,
                                params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
-                                       "reprint_all": True, "reason": reason})
+                                       "reprint_all": True, "reason": reason,
+                                       "subject": f"{compound.name} · {vote.title}"})
     return _started(job)
 
 
@@ -127,7 +129,8 @@ def start_count_record(code: str, vote_id: int):
         flash(_("计票记录在投票截止后才能打印；投票期间只公布投票进度。"), "warning")
         return redirect(url_for("voting.count", code=compound.code, vote_id=vote.id), code=303)
     job = operations.start_job("voting.count_record", actor=current_user, ability=Ability.READ,
-                               compound_id=compound.id, target_id=vote.id)
+                               compound_id=compound.id, target_id=vote.id,
+                               params={"subject": f"{compound.name} · {vote.title}"})
     return _started(job)
 
 
@@ -139,7 +142,7 @@ def start_roll_notice(code: str):
     compound = get_compound_or_404(code)
     authorize(Ability.PERSONAL_DATA, compound)
     job = operations.start_job("registry.roll_notice", actor=current_user, ability=Ability.PERSONAL_DATA,
-                               compound_id=compound.id)
+                               compound_id=compound.id, params={"subject": compound.name})
     return _started(job)
 
 
@@ -153,8 +156,11 @@ def start_filing_package(code: str, procedure_id: int):
     if procedure is None or procedure.compound_id != compound.id:
         abort(404)
     authorize(Ability.READ, compound)
+    from ..procedures.util import procedure_title
+
     job = operations.start_job("oversight.filing_package", actor=current_user, ability=Ability.READ,
-                               compound_id=compound.id, target_id=procedure.id)
+                               compound_id=compound.id, target_id=procedure.id,
+                               params={"subject": f"{compound.name} · {procedure_title(procedure)}"})
     return _started(job)
 
 
@@ -171,7 +177,7 @@ def start_street_report(street_id: int):
     if not (scope.is_admin or street.id in scope.officer_street_ids):
         abort(403)
     job = operations.start_job("oversight.street_report", actor=current_user, ability=Ability.SIGN_OFF,
-                               street_id=street.id)
+                               street_id=street.id, params={"subject": street.name})
     return _started(job)
 
 

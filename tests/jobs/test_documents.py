@@ -80,6 +80,7 @@ def test_a_reader_asks_for_the_count_record_and_downloads_it_from_the_worker(que
     started = time.monotonic()
     job_id = _job_id(client.post(f"/compounds/A/votes/{vote_id}/count-record-job"))
     assert time.monotonic() - started < 1.0
+    assert "甲小区 · 计票记录测试选举" in client.get(f"/jobs/{job_id}").get_data(as_text=True)  # which record
     worker(2)
     job = wait_for(queue_app, job_id)
     assert job.state == "done", job.error
