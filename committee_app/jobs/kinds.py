@@ -86,8 +86,9 @@ def _vote(job):
 
 def _letters_plan(job) -> tuple[int, list]:
     """Issue the codes (the voting feature's rule: every voter without a letter gets a code once;
-    ``params["reprint_all"]``: a draft vote's whole run printed again, earlier codes void), then
-    one chunk per LETTERS_PER_CHUNK letters, each naming the letter batch printed on the letters.
+    ``params["reprint_all"]``: a draft vote's whole run printed again, earlier codes void; a
+    retry of a run that failed after issuing: new codes for that batch, whose letters were never
+    made), then one chunk per LETTERS_PER_CHUNK letters, each naming the batch printed on them.
 
     The plain codes exist only here and in the chunk messages on the queue: the database
     keeps their HMACs. The issue is audited with the person who asked as the actor.
@@ -96,12 +97,16 @@ def _letters_plan(job) -> tuple[int, list]:
 
     vote = _vote(job)
     try:
-        if job.params.get("reprint_all"):
+        if job.params.get("reprint_all"):  # a draft's whole run: a retry simply prints it again
             issued = operations.reprint_all_letters(vote, reason=job.params.get("reason", ""), actor=_user(job))
+        elif job.params.get("batch"):  # a retry: the failed run's letters never left, new codes for them
+            issued = operations.reissue_unprinted(vote, job.params["batch"], actor=_user(job))
         else:
             issued = operations.issue_letters(vote, actor=_user(job))
     except operations.VotingError as error:
         raise JobError(str(error)) from error
+    if issued.batch is not None and not job.params.get("reprint_all"):
+        job.params = {**job.params, "batch": issued.batch.id}  # committed with the plan: a retry knows it
     if not issued.codes:
         raise JobError(_l("每位表决权人的通知书都已发出（或已投票），没有需要打印的通知书。"))
     items = [[voter_id, code] for voter_id, code in issued.codes.items()]

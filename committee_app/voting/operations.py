@@ -506,6 +506,32 @@ def issue_letters(vote: Vote, *, actor=None) -> IssuedLetters:
     return IssuedLetters(batch, codes)
 
 
+def reissue_unprinted(vote: Vote, batch_id: int, *, actor=None) -> IssuedLetters:
+    """Fresh codes for a batch whose printing failed (a background job retried): the document
+    was never made, so no letter of it left the office and its codes, known only to the failed
+    run, are void. Voters of the batch whose code is still that batch's and unused get a new
+    code in the same batch; those who voted or got a one-voter reprint meanwhile keep theirs."""
+    if vote.state not in ("draft", "open"):
+        raise VotingError(_("投票已截止，不能再发放投票码。"))
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None or batch.vote_id != vote.id:
+        raise VotingError(_("这批通知书的记录已不存在。"))
+    voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    voter_ids = list(db.session.scalars(
+        select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id, VotingCode.batch_id == batch.id,
+                                          VotingCode.used_at.is_(None), VotingCode.voter_id.not_in(voted))
+        .order_by(VotingCode.voter_id)))
+    if not voter_ids:
+        return IssuedLetters(batch, {})
+    db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.batch_id == batch.id,
+                                                VotingCode.voter_id.in_(voter_ids)))
+    codes = _insert_codes(vote, batch, voter_ids)
+    record("vote.letters_reissue", batch, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "batch": batch.number, "kind": batch.kind, "letters": len(codes),
+                  "why": "printing failed, retried"})
+    return IssuedLetters(batch, codes)
+
+
 def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
     """{voter_id: code} of the voters who got their letter now (see :func:`issue_letters`)."""
     return issue_letters(vote, actor=actor).codes

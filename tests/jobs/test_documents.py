@@ -276,3 +276,47 @@ def test_the_letters_job_answers_at_once_and_names_its_batch(queue_app, worker, 
     assert "通知书只发一次" in again.get_data(as_text=True)
     with queue_app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Job)) == 1
+
+
+def test_letters_whose_printing_failed_are_printed_with_new_codes_on_retry(queue_app, worker, world, client,
+                                                                           login_as, monkeypatch):
+    """The codes are issued when the job is planned; when rendering then fails, the plain codes
+    are lost with the failed run. The retry gives the same batch's voters new codes (their
+    letters were never made) instead of finding "every letter already out"."""
+    from committee_app.jobs import kinds
+    from committee_app.voting.models import LetterBatch, VotingCode
+
+    real = kinds.render_letters
+    calls = []
+
+    def fails_first(*args, **kwargs):  # the first rendering breaks (a worker crash, a full disk)
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("renderer crashed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(kinds, "render_letters", fails_first)
+    vote_id = _open_vote(queue_app, world)
+    login_as("organiser")
+    job_id = _job_id(client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
+    worker(1)
+    job = wait_for(queue_app, job_id)
+    assert job.state == "failed" and "renderer crashed" in job.error
+    with queue_app.app_context():
+        lost = set(db.session.scalars(select(VotingCode.code_hash).where(VotingCode.vote_id == vote_id)))
+    assert len(lost) == 5  # issued by the failed run, printed nowhere
+
+    assert client.post(f"/jobs/{job_id}/retry").status_code == 303
+    job = wait_for(queue_app, job_id)
+    assert job.state == "done", job.error
+    codes = set(CODE.findall(_text(client.get(f"/jobs/{job_id}/download").data)))
+    assert len(codes) == 5
+    with queue_app.app_context():
+        hashes = set(db.session.scalars(select(VotingCode.code_hash).where(VotingCode.vote_id == vote_id)))
+        assert len(hashes) == 5 and not hashes & lost
+        assert db.session.scalar(select(db.func.count()).select_from(LetterBatch)) == 1  # still batch 1
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "vote.letters_reissue"))
+        assert entry.actor_name == "organiser"
+    client.post("/logout")
+    for code in codes:  # every printed code works on the ballot page
+        assert "投票码不正确" not in client.get(f"/ballot/{vote_id}?code={code}").get_data(as_text=True)
