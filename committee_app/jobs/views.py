@@ -211,7 +211,8 @@ def _job_or_404(job_id: int, *, document: bool = False) -> Job:
 def index():
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    return render_template("jobs/index.html", jobs=util.recent_jobs_of(current_user), kinds=KINDS)
+    return render_template("jobs/index.html", jobs=util.recent_jobs_of(current_user), kinds=KINDS,
+                           readable=util.document_readable)
 
 
 @bp.get("/jobs/<int:job_id>")

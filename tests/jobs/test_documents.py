@@ -128,7 +128,12 @@ def test_no_count_record_while_owners_vote_and_a_reopened_vote_hides_the_one_mad
         assert client.get(f"/jobs/{job_id}/download").status_code == 403, role
         page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
         assert "暂不能下载" in page and f"/jobs/{job_id}/download" not in page
+    assert f"/jobs/{job_id}/download" not in client.get("/jobs/").get_data(as_text=True)  # admin: not the asker
+    login_as("organiser")
+    listing = client.get("/jobs/").get_data(as_text=True)
+    assert f"/jobs/{job_id}\"" in listing and f"/jobs/{job_id}/download" not in listing
     _close(queue_app, world, vote_id)
+    assert f"/jobs/{job_id}/download" in client.get("/jobs/").get_data(as_text=True)
     assert client.get(f"/jobs/{job_id}/download").status_code == 200
 
 
