@@ -67,7 +67,10 @@ def test_a_mentor_asks_for_a_count_record_and_downloads_it_on_a_390px_phone(app,
         db.session.commit()
         vote_id = vote.id
 
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    from tests.browser.test_accessibility import _violations
+
+    # bypass_csp only to inject axe-core; the app's pages run no inline script
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", bypass_csp=True)
     phone = context.new_page()
     phone.set_default_timeout(15_000)
     log_in(phone, live_server, "mentor")
@@ -75,6 +78,7 @@ def test_a_mentor_asks_for_a_count_record_and_downloads_it_on_a_390px_phone(app,
     button = phone.get_by_role("button", name="生成计票记录 PDF")
     expect(button).to_be_visible()
     phone.screenshot(path=str(shots / "count-record-1-button.png"), full_page=False)
+    assert _violations(phone) == []
     button.click()
     expect(phone.locator("h1")).to_have_text("计票记录")
     phone.screenshot(path=str(shots / "count-record-2-job.png"), full_page=False)
@@ -82,9 +86,17 @@ def test_a_mentor_asks_for_a_count_record_and_downloads_it_on_a_390px_phone(app,
     expect(link).to_be_visible(timeout=60_000)
     expect(phone.locator(".alert-success")).to_contain_text("已完成")
     phone.screenshot(path=str(shots / "count-record-3-done.png"), full_page=False)
+    assert _violations(phone) == []
     with phone.expect_download() as download_info:
         link.click()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages)
     assert "计票记录" in text and "精城名典业委会补选" in text
     assert phone.evaluate("document.documentElement.scrollWidth") <= 391
+    phone.set_viewport_size({"width": 1280, "height": 800})  # the same pages on a desktop
+    phone.reload()
+    phone.screenshot(path=str(shots / "count-record-4-done-1280.png"), full_page=False)
+    phone.goto(f"{live_server}/jobs/")
+    expect(phone.locator("a[href$='/download']").first).to_be_visible()
+    assert _violations(phone) == []
+    phone.screenshot(path=str(shots / "count-record-5-jobs-1280.png"), full_page=False)
     context.close()
