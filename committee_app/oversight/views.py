@@ -63,15 +63,6 @@ def board():
                            waiting=sum(r.signoffs_waiting for r in board.rows))
 
 
-@bp.get("/board.csv")
-def board_csv():
-    authorize(Ability.SIGN_OFF)
-    rows = util.board_rows(current_user, **_filters())
-    response = Response(util.board_csv(rows), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = "attachment; filename=oversight-board.csv"
-    return response
-
-
 @bp.get("/signoffs")
 def signoffs():
     authorize(Ability.SIGN_OFF)
@@ -146,15 +137,6 @@ def compliance_report(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     pdf = render_pdf("compliance_report.html", **reports.compliance_report_context(compound, procedure))
     return _pdf(pdf, f"compliance-{compound.code}-{procedure.id}.pdf")
-
-
-@bp.get("/compounds/<code>/procedures/<int:procedure_id>/filing.pdf")
-def filing_package(code: str, procedure_id: int):
-    from ..pdf import render_pdf
-
-    compound, procedure = _procedure(code, procedure_id)
-    pdf = render_pdf("filing_package.html", **reports.filing_package_context(compound, procedure))
-    return _pdf(pdf, f"filing-{compound.code}-{procedure.id}.pdf")
 
 
 def compound_panel(compound, user) -> dict | None:

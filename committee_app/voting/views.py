@@ -269,23 +269,6 @@ def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: 
         "Cache-Control": "no-store"})
 
 
-def _letters_page(compound, vote):
-    return redirect(url_for("voting.letter_batches", code=compound.code, vote_id=vote.id))
-
-
-@bp.post("/compounds/<code>/votes/<int:vote_id>/letters.pdf")
-@transaction(back=lambda code, vote_id: url_for("voting.detail", code=code, vote_id=vote_id))
-def letters(code: str, vote_id: int):
-    """Issue the letters of every voter who has none yet (once per voter) and send their PDF."""
-    compound, vote = _load(code, vote_id, Ability.MANAGE)
-    issued = operations.issue_letters(vote, actor=current_user)
-    if not issued.codes:  # nothing was written
-        flash(_("每位表决权人的通知书都已发出（或已投票）。通知书只发一次，再次打印不会生成新的投票码；"
-                "某位业主的通知书遗失时，请在“通知书发放记录与补打”中为其单独补打并写明理由。"), "info")
-        return _letters_page(compound, vote)
-    return _letters_response(compound, vote, issued)
-
-
 @bp.get("/compounds/<code>/votes/<int:vote_id>/letters")
 def letter_batches(code: str, vote_id: int):
     compound, vote = _load(code, vote_id, Ability.MANAGE)
@@ -305,15 +288,6 @@ def reprint_letter(code: str, vote_id: int):
     if voter_id is None:
         raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
     issued = operations.reprint_letter(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
-    return _letters_response(compound, vote, issued, "-reprint")
-
-
-@bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint-all")
-@transaction(back=lambda code, vote_id: url_for("voting.letter_batches", code=code, vote_id=vote_id))
-def reprint_all_letters(code: str, vote_id: int):
-    """Reprint every letter: before the vote opens only (refused with a message after)."""
-    compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
-    issued = operations.reprint_all_letters(vote, reason=request.form.get("reason", ""), actor=current_user)
     return _letters_response(compound, vote, issued, "-reprint")
 
 
@@ -460,17 +434,6 @@ def count(code: str, vote_id: int):
     return render_template("voting/count.html", compound=compound, vote=vote, view=util.count_view(vote, compound),
                            state_labels=STATE_LABELS, can_manage=can(current_user, Ability.MANAGE, compound),
                            can_install=integration.can_install_committee(), proxies=proxies)
-
-
-@bp.get("/compounds/<code>/votes/<int:vote_id>/count-record.pdf")
-def count_record(code: str, vote_id: int):
-    compound, vote = _load(code, vote_id, Ability.READ)
-    if util.results_hidden(vote):
-        return render_template("web/error.html", status=409, title=_("投票尚未截止"),
-                               message=_("计票记录在投票截止后才能打印；投票期间只公布投票进度。")), 409
-    pdf = render_pdf("count_record.html", **util.count_record_context(vote, compound))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=count-record-{vote.id}.pdf"})
 
 
 @bp.post("/compounds/<code>/votes/<int:vote_id>/result-notice")

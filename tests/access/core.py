@@ -35,7 +35,6 @@ ROUTES = [
     Route("registry.roll", lambda w: f"/compounds/{code_of(w)}/roll", allowed=PERSONAL_DATA_OF_A),
     Route("registry.import_roll", lambda w: f"/compounds/{code_of(w)}/roll", method="POST",
           allowed=("admin", "organiser"), ok=(400,)),
-    Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=PERSONAL_DATA_OF_A),
 ]
 
 ANYONE = ALL_ROLES + ("anonymous",)

@@ -1,5 +1,5 @@
-"""Routes of the oversight feature: the board, its CSV and the sign-off list for street officers
-in scope (and admin); a compound's findings and its PDFs for everyone who reads the compound."""
+"""Routes of the oversight feature: the board and the sign-off list for street officers
+in scope (and admin); a compound's findings and its compliance report for everyone who reads the compound."""
 from datetime import date
 
 from .core import code_of
@@ -30,14 +30,10 @@ def _procedure_id(world):
 ROUTES = [
     # an officer of another street may open the board: it lists only their own compounds (tested in tests/oversight)
     Route("oversight.board", lambda w: "/oversight/", allowed=OFFICERS),
-    Route("oversight.board_csv", lambda w: "/oversight/board.csv", allowed=OFFICERS),
     Route("oversight.signoffs", lambda w: "/oversight/signoffs", allowed=OFFICERS),
     Route("oversight.compound", lambda w: f"/oversight/compounds/{code_of(w)}", allowed=READERS_OF_A),
     Route("oversight.compliance_report",
           lambda w: f"/oversight/compounds/{code_of(w)}/procedures/{_procedure_id(w)}/compliance.pdf",
-          allowed=READERS_OF_A),
-    Route("oversight.filing_package",
-          lambda w: f"/oversight/compounds/{code_of(w)}/procedures/{_procedure_id(w)}/filing.pdf",
           allowed=READERS_OF_A),
     # a street officer in scope (and admin) marks a finding handled or re-opens it; the posted finding does
     # not exist here, so an allowed role is sent back to the compound page with the refusal (302)

@@ -14,11 +14,13 @@ from datetime import date, datetime
 import pytest
 
 from committee_app.extensions import db
+from committee_app.jobs.models import Job
 from committee_app.registry.models import Compound
 from committee_app.rules import get_rule_set, load_rule_sets
 from committee_app.rules.loader import RuleDataError
 from committee_app.voting import law, operations
 from committee_app.voting.models import Candidate, Vote
+from tests.jobs.helpers import document
 
 from .conftest import cast, close, voter_id
 
@@ -357,7 +359,7 @@ def test_the_count_record_says_why_the_threshold_applies(app, client, world, mot
         operations.close_vote(vote, db.session.get(Compound, vote.compound_id))
         db.session.commit()
     login(client, "organiser")
-    pdf = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
+    pdf = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job"))
     assert pdf.status_code == 200, pdf.status_code
     (tmp_path / "r.pdf").write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
@@ -460,11 +462,13 @@ def test_while_owners_vote_every_role_sees_turnout_only(app, client, world, elec
     assert "2 / 5" in page and "275.75 / 607.75" in page and "40.00%" in page
     assert "还差 2 人" in page and "129.42" in page  # 2/3 of 5 heads = 3.33 → 2 more; 405.17 − 275.75 m²
     assert 'id="items"' not in page and "达到同意比例" not in page
-    record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
-    assert record.status_code == 409 and "投票截止后才能打印" in record.get_data(as_text=True)
+    record = client.post(f"/compounds/A/votes/{vote_id}/count-record-job", follow_redirects=True)
+    assert "投票截止后才能打印" in record.get_data(as_text=True) and 'id="results-hidden"' in record.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0  # no job while owners vote
     with app.app_context():
         operations.close_vote(db.session.get(Vote, vote_id), compound_a(world))
         db.session.commit()
     page = client.get(f"/compounds/A/votes/{vote_id}/count").get_data(as_text=True)
     assert 'id="items"' in page and 'id="results-hidden"' not in page
-    assert client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf").status_code == 200
+    assert document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job")).status_code == 200
