@@ -571,8 +571,8 @@ def next_action_text(view: StepView, *, is_street_office: bool = False) -> str:
     if action == "result_notice":
         return _("在“投票”页公告表决和选举结果。")
     if step.state == "in_progress":
-        return _("办理完成后记录完成日期，并上传相关材料。")
-    return _("开始办理此步骤；办理完成后记录完成日期并上传材料。")
+        return _("办好后登记完成日期，并上传相关材料。")
+    return _("开始办理此步骤；办好后登记完成日期并上传材料。")
 
 
 def days_left_text(due_on: date | None, today: date, kind: str | None) -> str | None:
