@@ -188,3 +188,93 @@ def test_undoing_an_action_is_refused_once_a_later_step_relies_on_it(app, world,
         with pytest.raises(ProcedureError, match="后续步骤"):
             operations.undo_action(compound, "nominations")
         assert _step(procedure, "R5_nominations").state == "done"
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _page(client, url) -> str:
+    return client.get(url).get_data(as_text=True)
+
+
+def _details_of(page: str, step_id: int) -> str:
+    """The opening tag of the step's <details>."""
+    import re
+
+    return re.search(rf'<details class="step-item[^>]*id="step-{step_id}"[^>]*>', page).group(0)
+
+
+def test_the_page_says_where_the_procedure_is_and_collapses_what_is_done(app, world, client, login_as, today):
+    with app.app_context():
+        procedure = factories.start(_compound(world), meeting_on=date(2027, 1, 20))
+        factories.settle_before(procedure, "R4_roll_notice", on=date(2026, 11, 20))
+        db.session.commit()
+        procedure_id = procedure.id
+        ids = {step.key: step.id for step in procedure.steps}
+    login_as("organiser")
+    page = _page(client, f"/compounds/A/procedures/{procedure_id}")
+    assert 'id="you-are-here"' in page and "第2阶段/共5阶段" in page and "公示与推荐" in page
+    assert "公示业主名册（表决权人、人数和面积）" in page and "下一步" in page
+    # R4 is due 15 days before the meeting of 2027-01-20 (CC art 201): 2027-01-05, 35 days from today
+    assert "2027-01-05 前" in page and "还剩 35 天" in page
+    assert "发布名册公示" in page
+    assert " open" not in _details_of(page, ids["R2_start"])  # done: collapsed
+    assert " open" in _details_of(page, ids["R4_roll_notice"])  # current: expanded
+    assert " open" not in _details_of(page, ids["R9a_result_notice"])  # future: compact
+    assert "已完成 2/2" in page and "js/stepper.js" in page
+
+
+def test_the_street_officer_sees_the_steps_waiting_for_a_decision(app, world, client, login_as, today):
+    with app.app_context():
+        procedure = factories.start(_compound(world))
+        operations.complete_step(_step(procedure, "R2_start"), on=date(2026, 11, 30))
+        db.session.commit()
+        procedure_id, step_id = procedure.id, _step(procedure, "R2_start").id
+    login_as("officer")
+    page = _page(client, f"/compounds/A/procedures/{procedure_id}")
+    assert 'id="waiting-for-me"' in page and "签核通过" in page and "请核对材料后签核通过" in page
+    assert f"/steps/{step_id}/reopen" not in page  # the organiser's undo, not the street office's
+
+
+def test_the_organiser_undoes_a_submission_from_the_page_and_a_forged_undo_is_refused(
+        app, world, client, login_as, today):
+    with app.app_context():
+        procedure = factories.start(_compound(world))
+        operations.complete_step(_step(procedure, "R2_start"), on=date(2026, 11, 30))
+        db.session.commit()
+        procedure_id, step_id = procedure.id, _step(procedure, "R2_start").id
+    login_as("organiser")
+    url = f"/compounds/A/procedures/{procedure_id}"
+    page = _page(client, url)
+    assert f"/steps/{step_id}/reopen" in page and "撤回完成记录" in page and "data-confirm" in page
+    assert f"/steps/{step_id}/waiver/withdraw" not in page
+    response = client.post(f"/compounds/A/steps/{step_id}/reopen")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#step-{step_id}")
+    with app.app_context():
+        assert db.session.get(ProcedureStep, step_id).state == "in_progress"
+    assert f"/steps/{step_id}/reopen" not in _page(client, url)
+    # a forged second undo, and a forged waiver withdrawal: refused with a reason, nothing changes
+    page = client.post(f"/compounds/A/steps/{step_id}/reopen", follow_redirects=True).get_data(as_text=True)
+    assert "只有已提交、街道办事处尚未签核的步骤可以撤回重办" in page
+    page = client.post(f"/compounds/A/steps/{step_id}/waiver/withdraw", follow_redirects=True).get_data(as_text=True)
+    assert "没有待批准的豁免申请" in page
+    with app.app_context():
+        assert db.session.get(ProcedureStep, step_id).state == "in_progress"
+        assert len(_audit("procedure.step.reopen")) == 1 and not _audit("procedure.step.waiver_withdraw")
+    login_as("officer")
+    assert client.post(f"/compounds/A/steps/{step_id}/reopen").status_code == 403
+
+
+def test_the_organiser_withdraws_a_waiver_request_from_the_page(app, world, client, login_as, today):
+    with app.app_context():
+        procedure = factories.start(_compound(world))
+        procedure_id, step_id = procedure.id, _step(procedure, "R2_start").id
+        db.session.commit()
+    login_as("organiser")
+    client.post(f"/compounds/A/steps/{step_id}/waive", data={"reason": "街道已直接组织换届"})
+    page = _page(client, f"/compounds/A/procedures/{procedure_id}")
+    assert "撤回豁免申请" in page and "豁免待批准" in page
+    client.post(f"/compounds/A/steps/{step_id}/waiver/withdraw")
+    with app.app_context():
+        assert db.session.get(ProcedureStep, step_id).state == "pending"
+        assert len(_audit("procedure.step.waiver_withdraw")) == 1
