@@ -1,7 +1,7 @@
 """Procedure pages: start, timeline, anchors, step actions, sign-off, notices, settings."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -138,7 +138,9 @@ def timeline(code: str, procedure_id: int):
         next_action={view.step.id: util.next_action_text(view, is_street_office=can_sign_off)
                      for view in steps if not view.step.is_settled},
         reopenable={view.step.id for view in steps if can_manage and operations.can_reopen(view.step, view.rule)},
-        action_pages=util.ACTION_PAGES,
+        # a feature's page, when that feature is installed (features meet only through hooks)
+        action_pages={action: endpoint for action, endpoint in util.ACTION_PAGES.items()
+                      if endpoint in current_app.view_functions},
         waiver_options={view.step.id: util.waiver_option(view.rule, current_user, compound)
                         for view in steps} if procedure.is_active else {},
     )
