@@ -73,6 +73,7 @@ def index(code: str):
             rows=[(n, util.decision(n, conditions)) for n in candidate_list.nominations],
             composition=util.composition(compound, candidate_list),
             unanswered=util.unanswered_objections(candidate_list),
+            can_reopen=operations.reopen_refusal(candidate_list) is None,
         )
     context["procedure"] = util.procedure_steps(compound)
     return render_template("nominations/index.html", **context)
@@ -221,6 +222,13 @@ def _list_action(code: str, operation, success: str):
 @transaction(back=_index_url)
 def close(code: str):
     return _list_action(code, operations.close_nominations, _("推荐已截止，进入资格审查。"))
+
+
+@bp.post("/compounds/<code>/nominations/reopen")
+@transaction(back=_index_url)
+def reopen(code: str):
+    """Undo closing the nominations, while the vetting has not ended."""
+    return _list_action(code, operations.reopen_nominations, _("推荐已重新开放，可以继续登记推荐。"))
 
 
 @bp.post("/compounds/<code>/nominations/vetted")

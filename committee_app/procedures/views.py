@@ -1,7 +1,7 @@
 """Procedure pages: start, timeline, anchors, step actions, sign-off, notices, settings."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -20,7 +20,7 @@ bp = Blueprint("procedures", __name__)
 
 @bp.context_processor
 def _template_helpers():
-    return {"procedure_labels": util, "local": util.local_text}
+    return {"procedure_labels": util, "local": util.local_text, "days_left": util.days_left_text}
 
 
 # --------------------------------------------------------------------------- loading
@@ -115,6 +115,17 @@ def timeline(code: str, procedure_id: int):
     today = clock.today()
     complete_form = forms.CompleteStepForm(data={"done_on": today})
     steps = util.timeline(procedure, settings, today)
+    can_manage = can(current_user, Ability.MANAGE, compound) and procedure.is_active
+    can_sign_off = can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active
+    stepper = util.stepper(procedure, steps)
+    statuses = {view.step.id: util.step_status(view.step, view.prerequisites_missing) for view in steps}
+    # the steps shown open: the current one, and those waiting for this user's decision or work
+    waiting_for_me = [view for view in steps if can_sign_off and statuses[view.step.id] in ("submitted", "waiver_pending")]
+    opened = {view.step.id for view in waiting_for_me}
+    if stepper.current is not None:
+        opened.add(stepper.current.step.id)
+    if can_manage:
+        opened |= {view.step.id for view in steps if statuses[view.step.id] in ("returned", "in_progress")}
     return render_template(
         "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
         rule_set=rule_set, steps=steps, today=today,
@@ -122,8 +133,14 @@ def timeline(code: str, procedure_id: int):
         anchors_used=util.anchors_used(procedure), anchors_form=anchors_form, complete_form=complete_form,
         reason_form=forms.ReasonForm(), document_form=forms.DocumentForm(), plain_form=forms.PlainForm(),
         notices=util.step_notices(procedure), settings=settings,
-        can_manage=can(current_user, Ability.MANAGE, compound) and procedure.is_active,
-        can_sign_off=can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active,
+        can_manage=can_manage, can_sign_off=can_sign_off, stepper=stepper, statuses=statuses, opened=opened,
+        waiting_for_me=waiting_for_me,
+        next_action={view.step.id: util.next_action_text(view, is_street_office=can_sign_off)
+                     for view in steps if not view.step.is_settled},
+        reopenable={view.step.id for view in steps if can_manage and operations.can_reopen(view.step, view.rule)},
+        # a feature's page, when that feature is installed (features meet only through hooks)
+        action_pages={action: endpoint for action, endpoint in util.ACTION_PAGES.items()
+                      if endpoint in current_app.view_functions},
         waiver_options={view.step.id: util.waiver_option(view.rule, current_user, compound)
                         for view in steps} if procedure.is_active else {},
     )
@@ -210,6 +227,30 @@ def waive_step(code: str, step_id: int):
             flash(_("已豁免此步骤。"), "success")
     else:
         _flash_errors(form)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/waiver/withdraw")
+@transaction(back=_step_url)
+def withdraw_waiver(code: str, step_id: int):
+    """The organiser withdraws its waiver request before the street office decides (undo)."""
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PlainForm().validate_on_submit():
+        operations.withdraw_waiver(step, actor=current_user)
+        flash(_("已撤回豁免申请，此步骤须继续办理。"), "success")
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/reopen")
+@transaction(back=_step_url)
+def reopen_step(code: str, step_id: int):
+    """The organiser takes back a completion the street office has not signed off yet (undo)."""
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PlainForm().validate_on_submit():
+        operations.reopen_step(step, actor=current_user)
+        flash(_("已撤回完成记录，此步骤重新进行中；改正后请重新记录完成。"), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 

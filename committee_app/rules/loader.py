@@ -49,6 +49,7 @@ from .model import (
     ChecklistItem,
     DeadlineRule,
     PeriodCounting,
+    Phase,
     Procedure,
     RuleSet,
     Setting,
@@ -200,7 +201,7 @@ def _merge_procedures(target: dict[str, dict[str, Any]], raw: Any, filename: str
             raise RuleDataError(f"{filename}: {path}: unknown procedure kind {kind!r}")
         if not isinstance(body, dict):
             raise RuleDataError(f"{filename}: {path}: expected a mapping")
-        unknown = sorted(set(body) - {"title_zh", "title_en", "steps"})
+        unknown = sorted(set(body) - {"title_zh", "title_en", "phases", "steps"})
         if unknown:
             raise RuleDataError(f"{filename}: {path}.{unknown[0]}: unknown key")
         procedure = target.setdefault(kind, {"top": {}, "steps": {}, "file": filename})
@@ -416,13 +417,60 @@ def _build_subject(entry: _Entry) -> Subject:
 
 def _build_procedure(kind: str, body: dict[str, Any], settings: dict[str, Setting]) -> Procedure:
     file = body["file"]
-    top = _Fields(body["top"], file, f"procedures.{kind}", {"title_zh", "title_en"}, set())
+    top = _Fields(body["top"], file, f"procedures.{kind}", {"title_zh", "title_en"}, {"phases"})
     entries = body["steps"]
     if not entries:
         top.fail("steps", "a procedure needs at least one step")
     known_steps = set(entries)
     steps = tuple(_build_step(kind, entry, known_steps, settings) for entry in entries.values())
-    return Procedure(kind=kind, title_zh=top.text("title_zh"), title_en=top.text("title_en"), steps=steps)
+    phases = _build_phases(body, kind, steps, entries)
+    return Procedure(kind=kind, title_zh=top.text("title_zh"), title_en=top.text("title_en"), steps=steps,
+                     phases=phases)
+
+
+def _build_phases(body: dict[str, Any], kind: str, steps: tuple[StepRule, ...], entries: dict) -> tuple[Phase, ...]:
+    """The procedure's phases. Optional; once declared, every step names one, the steps of a phase
+    are consecutive and follow the phases' order, and every phase has a step."""
+    file, path = body["file"], f"procedures.{kind}"
+    raw = body["top"].get("phases")
+    step_path = {entry.data["key"]: (entry.file, f"{path}.steps[{entry.index}]") for entry in entries.values()}
+    if raw is None:
+        for step in steps:
+            if step.phase is not None:
+                where, at = step_path[step.key]
+                raise RuleDataError(f"{where}: {at}.phase: the procedure declares no phases")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise RuleDataError(f"{file}: {path}.phases: expected a non-empty list")
+    phases: list[Phase] = []
+    for index, item in enumerate(raw):
+        where = f"{path}.phases[{index}]"
+        if not isinstance(item, dict):
+            raise RuleDataError(f"{file}: {where}: expected a mapping")
+        fields = _Fields(item, file, where, {"key", "title_zh", "title_en"}, set())
+        key = item["key"]
+        if not isinstance(key, str) or not _KEY.match(key):
+            fields.fail("key", f"not a valid key: {key!r}")
+        if any(phase.key == key for phase in phases):
+            fields.fail("key", f"duplicate phase {key!r}")
+        phases.append(Phase(key=key, title_zh=fields.text("title_zh"), title_en=fields.text("title_en")))
+    order = {phase.key: index for index, phase in enumerate(phases)}
+    last = 0
+    for step in steps:
+        where, at = step_path[step.key]
+        if step.phase is None:
+            raise RuleDataError(f"{where}: {at}.phase: missing (the procedure declares phases)")
+        if step.phase not in order:
+            raise RuleDataError(f"{where}: {at}.phase: unknown phase {step.phase!r}; expected one of: "
+                                f"{', '.join(order)}")
+        if order[step.phase] < last:
+            raise RuleDataError(f"{where}: {at}.phase: phase {step.phase!r} comes before the previous step's; "
+                                "a phase's steps must be consecutive, in the phases' order")
+        last = order[step.phase]
+    unused = [phase.key for phase in phases if phase.key not in {step.phase for step in steps}]
+    if unused:
+        raise RuleDataError(f"{file}: {path}.phases: phase {unused[0]!r} has no step")
+    return tuple(phases)
 
 
 def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[str, Setting]) -> StepRule:
@@ -430,7 +478,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         entry.data, entry.file, f"procedures.{kind}.steps[{entry.index}]",
         required={"key", "title_zh", "title_en", "actor", "prerequisites", "deadline", "documents",
                   "street_signoff", "citations", "completed_by"},
-        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver"},
+        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver", "phase"},
     )
     key = entry.data["key"]
     prerequisites = fields.texts("prerequisites")
@@ -472,6 +520,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
         waiver=waiver,
+        phase=fields.text("phase") if "phase" in entry.data else None,
     )
 
 

@@ -255,6 +255,17 @@ class StepRule:
     notes_zh: str = ""
     notes_en: str = ""
     waiver: WaiverRule | None = None  # None: statutory, never waived
+    phase: str | None = None  # key of the procedure's phase this step belongs to (see ``Phase``)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stage of a procedure shown as one group of the stepper (e.g. 筹备, 表决); its steps are
+    consecutive in the procedure's order."""
+
+    key: str
+    title_zh: str
+    title_en: str
 
 
 @dataclass(frozen=True)
@@ -263,6 +274,7 @@ class Procedure:
     title_zh: str
     title_en: str
     steps: tuple[StepRule, ...]
+    phases: tuple[Phase, ...] = ()  # empty: the procedure's steps are not grouped
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,8 @@ def open_vote(vote: Vote, compound: Compound, *, at: datetime | None = None, act
            after={"state": "open", "opened_at": now, "opens_at": vote.opens_at,
                   "in_procedure": vote.opened_in_procedure,
                   "roll_version": vote.roll_version.number if vote.roll_version else None})
+    if vote.opened_in_procedure:
+        integration.start_action(compound, "vote", on=opens_on, actor=actor)
 
 
 def close_vote(vote: Vote, compound: Compound, *, reason: str | None = None, actor=None) -> None:

@@ -266,7 +266,7 @@ def test_the_timeline_and_refusals_read_in_english(app, world, client, login_as,
     procedure_id, steps = _procedure(app, world)
     client.post("/language", data={"locale": "en"})
     page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
-    assert "Anchor dates" in page and "at least 3 months before End of term" in page and "Pending" in page
+    assert "Anchor dates" in page and "at least 3 months before End of term" in page and "Not started" in page
     page = _text(client.post(f"/compounds/A/steps/{steps['R3_working_group']}/complete",
                              data={"done_on": "2026-11-30"}, follow_redirects=True))
     assert "Finish the earlier steps first" in page
