@@ -2,7 +2,7 @@
 download it, retry it when it failed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -85,7 +85,7 @@ def start_letters(code: str, vote_id: int):
         return redirect(url_for("voting.letter_batches", code=compound.code, vote_id=vote.id))
     job = operations.start_job("voting.letters", actor=current_user, ability=Ability.MANAGE,
                                compound_id=compound.id, target_id=vote.id,
-                               params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
+                               params={"base_url": voting_util.letters_base_url(),
                                        "subject": f"{compound.name} · {vote.title}"})
     return _started(job)
 
@@ -107,7 +107,7 @@ def start_reprint_all(code: str, vote_id: int):
     reason = voting_operations.check_reprint_all(vote, request.form.get("reason", ""))
     job = operations.start_job("voting.letters", actor=current_user, ability=Ability.MANAGE,
                                compound_id=compound.id, target_id=vote.id,
-                               params={"base_url": current_app.config.get("PUBLIC_BASE_URL") or request.host_url,
+                               params={"base_url": voting_util.letters_base_url(),
                                        "reprint_all": True, "reason": reason,
                                        "subject": f"{compound.name} · {vote.title}"})
     return _started(job)

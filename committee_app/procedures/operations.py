@@ -18,6 +18,7 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..rules import check_date, get_rule_set
+from ..rules.citations import cited
 from ..storage import operations as storage
 from . import util
 from .models import (
@@ -169,7 +170,7 @@ def set_anchors(procedure: Procedure, *, actor=None, _reissue: bool = False,
             citations = util.deadline_citations(util.procedure_rules(procedure)[notice_step.key])
             raise ProcedureError(
                 _("会议通知已于 %(on)s 发出：改期须重新发出会议通知（替换原通知），不能只改日期。",
-                  on=notice_step.done_on.isoformat()) + _("（依据：%(citations)s）", citations="、".join(citations)),
+                  on=notice_step.done_on.isoformat()) + _("（依据：%(citations)s）", citations=cited(citations)),
                 citations)
     new_anchors = {**procedure.anchors(), **anchors}
     settings = util.effective_settings(procedure.compound)
@@ -262,14 +263,14 @@ def waive_step(step: ProcedureStep, reason: str, *, actor=None, as_street_office
         citations = rule.citations
         raise ProcedureError(
             _("“%(step)s”是法定步骤，任何人不得豁免，须依法完成（依据：%(citations)s）。", step=rule.title_zh,
-              citations="、".join(citations) or "—"), citations)
+              citations=cited(citations) or "—"), citations)
     if not reason or not reason.strip():
         raise ProcedureError(_("豁免步骤须写明理由。"))
     if as_street_office is None:
         as_street_office = util.is_street_office(actor, procedure.compound)
     if as_street_office and not waiver.street_office_may_approve:
         raise ProcedureError(_("规则未允许街道办事处豁免“%(step)s”（依据：%(citations)s）。", step=rule.title_zh,
-                               citations="、".join(waiver.citations)), waiver.citations)
+                               citations=cited(waiver.citations)), waiver.citations)
     before = _step_snapshot(step)
     try:
         if as_street_office:
@@ -470,7 +471,7 @@ def complete_action(compound, action: str, *, on: date, actor=None, note: str | 
     rule = rules[step.key]
     if action == "meeting_notice" and procedure.meeting_on is None:
         raise ProcedureError(_("须先确定业主大会会议日期，才能发出会议通知（依据：%(citations)s）。",
-                               citations="、".join(util.deadline_citations(rule))), util.deadline_citations(rule))
+                               citations=cited(util.deadline_citations(rule))), util.deadline_citations(rule))
     if action == "vote" and procedure.election_on is None:
         set_anchors(procedure, actor=actor, election_on=on)
     return complete_step(step, on=on, actor=actor, note=note, documents=documents)

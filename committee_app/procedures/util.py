@@ -19,6 +19,7 @@ from .. import clock
 from ..extensions import db
 from ..rules import (CountedDate, DeadlineRule, RuleSet, StepRule, Violation, check_date, counted_due_date, due_date,
                      earliest_after, get_rule_set)
+from ..rules.citations import cited
 from ..web.rows import Unavailable, isolated
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
@@ -134,7 +135,7 @@ def violation_text(violation: Violation, citations: tuple[str, ...]) -> str:
     locale = get_locale()
     message = violation.message_en if locale is not None and locale.language == "en" else violation.message_zh
     if citations:
-        return _("%(message)s（依据：%(citations)s）", message=message, citations="、".join(citations))
+        return _("%(message)s（依据：%(citations)s）", message=message, citations=cited(citations))
     return message
 
 
@@ -311,7 +312,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
         step, rule = waived[0]
         return _("“%(step)s”已被豁免但未经街道办事处批准，不能视为已完成，暂不能开始投票（依据：%(citations)s）",
                  step=rule.title_zh if rule else step.key,
-                 citations="、".join((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
+                 citations=cited((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
     step = meeting_notice_step(procedure)
     if step is None:
         return None
@@ -319,7 +320,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
     citations = deadline_citations(rule)
     if step.state != DONE or step.done_on is None:
         return _("会议通知尚未发出：须先完成“%(step)s”，并公告满法定期限后方可开始投票（依据：%(citations)s）",
-                 step=rule.title_zh, citations="、".join(citations))
+                 step=rule.title_zh, citations=cited(citations))
     settings = effective_settings(compound)
     violation = check_date(rule.deadline, step.done_on, {"meeting_on": opens_on}, settings) if rule.deadline else None
     if violation is not None:
@@ -327,11 +328,11 @@ def vote_gate(compound, opens_on: date) -> str | None:
         return _("会议通知于 %(posted)s 发出，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
                  "张贴当日不计入，民法典第201条）；%(opens)s 不可开始投票（依据：%(citations)s）",
                  posted=step.done_on.isoformat(), earliest=_earliest_vote_on(rule.deadline, step.done_on, settings),
-                 days=days, opens=opens_on.isoformat(), citations="、".join(citations))
+                 days=days, opens=opens_on.isoformat(), citations=cited(citations))
     if procedure.meeting_on is not None and opens_on < procedure.meeting_on:
         return _("投票开始日期 %(opens)s 早于会议通知载明的会议日期 %(meeting)s（依据：%(citations)s）",
                  opens=opens_on.isoformat(), meeting=procedure.meeting_on.isoformat(),
-                 citations="、".join(citations))
+                 citations=cited(citations))
     return None
 
 

@@ -364,6 +364,28 @@ def audit_anchor_plain() -> dict:
     return {"count": head.count, "head_hash": head.head_hash, "grouped": head.grouped, "text": head.text}
 
 
+def letters_base_url() -> str:
+    """The address the voter letters' QR codes and links point to: PUBLIC_BASE_URL.
+
+    In production the app refuses to print letters without it: the request's own address is
+    often the app server's (127.0.0.1 behind nginx), and a letter pointing there sends every
+    owner nowhere. Under development and tests the request's host is used.
+    """
+    from flask import current_app, request
+    from flask_babel import gettext as _
+
+    from ..web.security import is_production
+    from .operations import VotingError
+
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/") + "/"
+    if is_production(current_app):
+        raise VotingError(_("尚未设置本系统对外的网址（PUBLIC_BASE_URL），通知书上的二维码会指向服务器内部地址，业主无法扫码投票。"
+                            "请管理员设置后再打印（例如 PUBLIC_BASE_URL=https://yeweihui.example.cn）。"))
+    return request.host_url
+
+
 def box_url(vote: Vote, compound: Compound) -> str:
     """The public ballot box's address (PUBLIC_BASE_URL, else the request's host; a path in commands)."""
     from flask import current_app, has_request_context, request

@@ -258,7 +258,7 @@ def transition(code: str, vote_id: int, action: str):
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return util.letters_base_url()
 
 
 def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: str = "") -> Response:

@@ -16,6 +16,7 @@ from committee_app.extensions import db
 from committee_app.oversight import util
 from committee_app.oversight.models import FindingHandling
 from committee_app.registry.models import Compound
+from tests.jobs.helpers import document
 
 
 def _text(response) -> str:
@@ -88,7 +89,8 @@ def test_an_officer_marks_a_finding_handled_and_it_stops_counting(app, world, lo
     page = _text(client.get("/oversight/"))
     assert "finding-handled" in page and "已约谈业委会，下周启动换届。" in page and "2026-12-01" in page
     assert "已约谈业委会" in _text(client.get("/oversight/compounds/A"))
-    rows = list(csv.reader(io.StringIO(client.get("/oversight/board.csv").data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(document(app, client, client.post("/oversight/board-csv-job"))
+                                       .data.decode("utf-8-sig"))))
     row_a = next(row for row in rows[1:] if row[1] == "甲小区")
     assert row_a[rows[0].index("已处理问题")].startswith("任期于2026年11月30日届满")
     assert row_a[rows[0].index("风险分")] == "5"

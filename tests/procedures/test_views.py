@@ -86,7 +86,7 @@ def test_an_early_meeting_date_is_refused_with_the_citation_and_15_days_pass(app
             "place": "小区会所二楼", "form": "meeting", "agenda": "选举第三届业主委员会委员\n表决议事规则修订"}
     refused = client.post(url, data=form)
     assert refused.status_code == 400
-    assert "PMR art 14" in _text(refused) and "2026-11-30" in _text(refused)
+    assert "《物业管理条例》第十四条" in _text(refused) and "2026-11-30" in _text(refused)
     with app.app_context():
         assert db.session.scalar(select(Notice).where(Notice.kind == "meeting_notice")) is None
         assert db.session.get(Procedure, procedure_id).meeting_on is None  # nothing written
