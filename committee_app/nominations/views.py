@@ -159,7 +159,8 @@ def record_checks(code: str, nomination_id: int):
         status = request.form.get(f"status_{condition.key}", "")
         if status:
             marks[condition.key] = (status, request.form.get(f"note_{condition.key}", ""))
-    operations.record_checks(nomination, marks, reviewer=current_user)
+    all_met = request.form.get("all_met") == "1"
+    operations.record_checks(nomination, marks, reviewer=current_user, all_met=all_met)
     flash(_("审查结果已保存。"), "success")
     return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination_id))
 
