@@ -119,3 +119,66 @@ def test_an_objection_answer_starts_without_an_outcome_and_needs_one(app, client
     with app.app_context():
         objection = db.session.get(Objection, objection_id)
         assert objection.is_answered and objection.is_upheld and objection.answer == "经核实属实"
+
+
+# --------------------------------------------------------------------------- finding a nomination (issue 15 item 9)
+
+
+def _names(page: str) -> list[str]:
+    import re
+
+    table = page[page.index('id="nominations"'):page.index("</table>", page.index('id="nominations"'))]
+    return re.findall(r'/nominations/\d+">([^<]+)</a>', table)
+
+
+def test_the_nominations_list_is_filtered_by_name_channel_and_vetting_state(app, client, login_as, collecting,
+                                                                             compound_a, users, person):
+    from .test_nominations import vet_all
+
+    with app.app_context():
+        first = nominate(compound_a, users, person, "张三", channel="party")
+        nominate(compound_a, users, person, "李四")
+        third = nominate(compound_a, users, person, "赵喆", channel="community")
+        vet_all(first, users)
+        vet_all(third, users, status="not_met")
+        db.session.commit()
+    login_as("organiser")
+    assert sorted(_names(client.get("/compounds/A/nominations").get_data(as_text=True))) == ["张三", "李四", "赵喆"]
+    assert _names(client.get("/compounds/A/nominations?q=赵").get_data(as_text=True)) == ["赵喆"]
+    assert _names(client.get("/compounds/A/nominations?channel=party").get_data(as_text=True)) == ["张三"]
+    assert _names(client.get("/compounds/A/nominations?state=eligible").get_data(as_text=True)) == ["张三"]
+    assert _names(client.get("/compounds/A/nominations?state=ineligible").get_data(as_text=True)) == ["赵喆"]
+    assert _names(client.get("/compounds/A/nominations?state=pending").get_data(as_text=True)) == ["李四"]
+    page = client.get("/compounds/A/nominations?q=王&state=eligible").get_data(as_text=True)
+    assert _names(page) == [] and "没有符合条件的推荐" in page and "共 3 条推荐，符合条件的 0 条" in page
+    for query in ("state=everything", "channel=<script>", "page=abc", "page=0", "page=999", "q=" + "x" * 300,
+                  "q=%25&channel=&state="):
+        response = client.get(f"/compounds/A/nominations?{query}")
+        assert response.status_code == 200, query
+        if "q=%25" not in query:
+            assert len(_names(response.get_data(as_text=True))) == 3, query
+
+
+def test_a_long_nominations_list_is_paged(app, client, login_as, collecting, compound_a, users, person,
+                                         monkeypatch):
+    from committee_app.web.listing import ListPage
+
+    page = ListPage(list(range(60)), 2, per_page=25)
+    assert page.items == list(range(25, 50)) and page.pages == 3 and list(page.iter_pages()) == [1, 2, 3]
+    assert ListPage(list(range(60)), 99, per_page=25).items == list(range(50, 60))
+    assert list(ListPage(list(range(500)), 10, per_page=10).iter_pages()) == [1, 2, None, 8, 9, 10, 11, 12, 13, 14,
+                                                                              None, 49, 50]
+    from committee_app.nominations import views
+
+    monkeypatch.setattr(views, "NOMINATIONS_PER_PAGE", 2)  # three nominations make two pages
+    with app.app_context():
+        for name in ("张三", "李四", "赵喆"):
+            nominate(compound_a, users, person, name)
+        db.session.commit()
+    login_as("organiser")
+    first = client.get("/compounds/A/nominations").get_data(as_text=True)
+    assert len(_names(first)) == 2 and 'href="/compounds/A/nominations?page=2"' in first
+    second = client.get("/compounds/A/nominations?page=2").get_data(as_text=True)
+    assert len(_names(second)) == 1 and set(_names(first) + _names(second)) == {"张三", "李四", "赵喆"}
+    filtered = client.get("/compounds/A/nominations?state=pending&page=2").get_data(as_text=True)
+    assert 'state=pending' in filtered[filtered.index('aria-label="分页"'):]
