@@ -39,6 +39,7 @@ class IdSelectField(SelectField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validate_choice", False)
         super().__init__(*args, coerce=int, **kwargs)
+        self.type = "SelectField"  # rendered as any select (templates/macros.html form_field)
 
     def process_formdata(self, valuelist):
         if not valuelist:

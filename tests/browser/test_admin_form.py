@@ -66,3 +66,25 @@ def test_an_admin_grants_an_owner_by_building_and_unit(app, live_server, browser
     expect(page.locator(".list-group")).not_to_contain_text("unit:")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_role_form_with_an_owner_chosen_has_no_axe_violations(app, live_server, browser, log_in, width):
+    from committee_app.accounts.models import User
+    from committee_app.extensions import db
+
+    from tests.browser.test_accessibility import _violations
+
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).where(User.username == "organiser"))
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/users/{user_id}")
+    page.locator("#role").select_option("owner")
+    page.locator("#owner_compound_id").select_option(label="中铁一期")
+    page.locator("#owner_building_id").select_option(index=1)
+    expect(page.locator("#owner_unit_id")).to_be_enabled()
+    assert _violations(page) == []
+    context.close()

@@ -38,7 +38,7 @@ def test_an_organiser_vets_with_all_conform_and_one_exception(app, live_server, 
     page.locator("#status-no_unpaid_fees").select_option("not_met")
     page.fill("#note-no_unpaid_fees", "欠缴物业费 3 个月")
     with page.expect_navigation():
-        page.get_by_role("button", name="保存审查结果").click()
+        page.get_by_role("button", name="保存审查结果").last.click()
     expect(page.locator("#decision")).to_contain_text("不符合条件")
     expect(page.locator("#decision")).to_contain_text("欠缴物业费 3 个月")
     statuses = _statuses(app, nomination_id)
@@ -50,7 +50,7 @@ def test_an_organiser_vets_with_all_conform_and_one_exception(app, live_server, 
     page.locator("#status-no_unpaid_fees").select_option("")
     page.fill("#note-no_unpaid_fees", "")
     with page.expect_navigation():
-        page.get_by_role("button", name="保存审查结果").click()
+        page.get_by_role("button", name="保存审查结果").last.click()
     expect(page.locator("#decision")).to_contain_text("符合条件（全部必备条件均符合）")
     context.close()
 
@@ -106,4 +106,23 @@ def test_an_objection_answer_has_no_preselected_outcome(app, live_server, browse
         page.get_by_role("button", name="答复").first.click()
     expect(page.locator(".alert-success")).to_contain_text("异议已答复")
     expect(page.get_by_text("异议不成立")).to_be_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_vetting_and_answer_forms_have_no_axe_violations(app, live_server, browser, log_in, width):
+    from tests.browser.test_accessibility import _violations
+
+    nomination_id = _unvetted_nomination(app)
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "organiser")
+    page.goto(f"{live_server}/compounds/ZT1Q/nominations/{nomination_id}")
+    page.locator("#check-no_unpaid_fees .vetting-exception summary").click()
+    assert _violations(page) == []
+    _posted_with_an_objection(app)
+    page.goto(f"{live_server}/compounds/ZT1Q/nominations?q=&state=")
+    expect(page.locator("select.answer-outcome").first).to_be_visible()
+    assert _violations(page) == []
     context.close()
