@@ -122,7 +122,11 @@ def user(user_id: int):
     history = db.session.scalars(
         select(RoleGrant).where(RoleGrant.user_id == account.id).order_by(RoleGrant.granted_at.desc())
     ).all()
-    # without JavaScript, "列出楼栋和房号" reloads the page with the chosen role and compound
+    # without JavaScript, "列出楼栋和房号" reloads the page with the chosen role and compound; the
+    # grant form's other fields (its CSRF token among them) are dropped from the address at once
+    if set(request.args) - {"role", "owner_compound_id"}:
+        kept = {name: request.args[name] for name in ("role", "owner_compound_id") if request.args.get(name)}
+        return redirect(url_for("accounts.user", user_id=account.id, **kept))
     owner_compound_id = _requested_id("owner_compound_id")
     if owner_compound_id and db.session.get(Compound, owner_compound_id) is None:
         owner_compound_id = 0

@@ -88,3 +88,35 @@ def test_the_role_form_with_an_owner_chosen_has_no_axe_violations(app, live_serv
     expect(page.locator("#owner_unit_id")).to_be_enabled()
     assert _violations(page) == []
     context.close()
+
+
+def test_without_javascript_every_group_shows_and_the_units_come_from_a_reload(app, live_server, browser, log_in):
+    from committee_app.accounts.models import RoleGrant, User
+    from committee_app.extensions import db
+
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User.id).where(User.username == "organiser_jc"))
+    context = browser.new_context(viewport={"width": 390, "height": 900}, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "admin")
+    page.goto(f"{live_server}/admin/users/{user_id}")
+    for group in ("street_officer", "mentor", "organiser", "owner"):
+        expect(page.locator(f'[data-role-fields="{group}"]')).to_be_visible()
+    expect(page.locator('[data-role-fields="owner"]')).to_contain_text("仅用于“业主”角色")
+    page.locator("#role").select_option("owner")
+    page.locator("#owner_compound_id").select_option(label="中铁一期")
+    with page.expect_navigation():
+        page.get_by_role("button", name="列出该小区的楼栋和房号").click()
+    assert "csrf_token" not in page.url
+    expect(page.locator("#role")).to_have_value("owner")
+    page.locator("#owner_unit_id").select_option(index=3)
+    unit_label = page.locator("#owner_unit_id option:checked").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="授予角色").click()
+    expect(page.locator(".alert-success")).to_contain_text("已授予角色")
+    expect(page.locator("table")).to_contain_text(f"中铁一期 · {unit_label}")
+    with app.app_context():
+        assert db.session.scalar(db.select(RoleGrant.role).where(RoleGrant.user_id == user_id,
+                                                                 RoleGrant.role == "owner")) == "owner"
+    context.close()

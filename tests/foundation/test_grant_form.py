@@ -53,7 +53,12 @@ def test_an_owner_is_picked_by_building_and_unit_and_listed_in_words(app, client
     login_as("admin")
     with app.app_context():
         unit_id, building_id = _unit(world, "1-202")
-    # without JavaScript: the reload lists the compound's buildings and units, grouped by building
+    # without JavaScript: the reload lists the compound's buildings and units, grouped by building;
+    # the rest of the form (its CSRF token) leaves the address at once
+    reload = client.get(f"/admin/users/{newbie}?csrf_token=abc&role=owner&owner_compound_id={world.a}"
+                        "&owner_unit_id=0&mentor_community_id=0")
+    assert reload.status_code == 302
+    assert reload.headers["Location"] == f"/admin/users/{newbie}?role=owner&owner_compound_id={world.a}"
     page = client.get(f"/admin/users/{newbie}?role=owner&owner_compound_id={world.a}").get_data(as_text=True)
     assert f'<option value="{unit_id}" data-building="{building_id}">1栋-1-202</option>' in page
     assert '<optgroup label="1栋">' in page
