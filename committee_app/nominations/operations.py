@@ -281,11 +281,14 @@ def document_file(document: NominationDocument):
 # --------------------------------------------------------------------------- vetting
 
 
-def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], reviewer=None) -> None:
+def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], reviewer=None, *,
+                  all_met: bool = False) -> None:
     """Record the vetting marks ``{condition key: (status, note)}`` for one candidate.
 
     Only the conditions in force may be marked; a mark of "not met" or "not applicable"
-    needs a note saying why.
+    needs a note saying why. With ``all_met`` ("全部符合"), every condition in force that
+    ``marks`` leaves without a status is recorded as met, one check per item exactly as if
+    each had been answered; a status given in ``marks`` is an exception and always wins.
     """
     if nomination.candidate_list.state not in ("collecting", "vetting") or nomination.candidate_list.vetted_on:
         raise NominationError(_("资格审查已结束，不能再修改审查结果。"))
@@ -294,6 +297,14 @@ def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], rev
     compound = db.session.get(Compound, nomination.compound_id)
     conditions = {condition.key: condition for condition in util.conditions(compound)}
     existing = {check.condition_key: check for check in nomination.checks}
+    if all_met:
+        marks = dict(marks)
+        for key in conditions:
+            status, note = marks.get(key, ("", ""))
+            if not status:
+                check = existing.get(key)
+                kept = check.note if check is not None and check.status == rules.MET and not note else note
+                marks[key] = (rules.MET, kept)
     changed = {}
     for key, (status, note) in marks.items():
         if key not in conditions:
@@ -320,8 +331,10 @@ def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], rev
         changed[key] = {"before": before, "after": {"status": status, "note": note}}
     db.session.flush()
     if changed:
-        record("nomination.vet", nomination, compound_id=nomination.compound_id, actor=reviewer,
-               after={"nominee": nomination.nominee_name, "items": changed})
+        after = {"nominee": nomination.nominee_name, "items": changed}
+        if all_met:
+            after["all_met_except"] = sorted(key for key, (status, _note) in marks.items() if status != rules.MET)
+        record("nomination.vet", nomination, compound_id=nomination.compound_id, actor=reviewer, after=after)
 
 
 def record_round(compound: Compound, *, vetted_on: date, reviewers: str, note: str = "", actor=None) -> VettingRound:

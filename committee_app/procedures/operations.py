@@ -19,6 +19,7 @@ from ..audit.operations import record
 from ..extensions import db
 from ..rules import check_date, get_rule_set
 from ..rules.citations import cited
+from ..rules.model import split_items
 from ..storage import operations as storage
 from . import util
 from .models import (
@@ -533,6 +534,8 @@ def update_settings(compound, values: dict, *, actor=None) -> dict:
             raise ProcedureError(_("未知的设置项：%(key)s", key=key)) from None
         if not overridable(setting):
             raise ProcedureError(_("“%(title)s”由法律确定，不能按小区修改。", title=setting.title_zh))
+        if setting.items_from:
+            raw = _listed_items(setting, rule_set, raw)
         try:
             value = setting.coerce(raw)
         except ValueError:
@@ -558,6 +561,16 @@ def update_settings(compound, values: dict, *, actor=None) -> dict:
     return changes
 
 
+def _listed_items(setting, rule_set, raw) -> str:
+    """A list setting's value checked item by item against the rule data, stored as "a,b"."""
+    allowed = {subject.key for subject in rule_set.subjects}  # a special one listed changes nothing
+    items = split_items(str(raw or ""))
+    for item in items:
+        if item not in allowed:
+            raise ProcedureError(_("“%(title)s”只能选择名单中的表决事项。", title=setting.title_zh))
+    return ",".join(items)
+
+
 def _allowed_hint(setting) -> str:
     if setting.type == "int":
         parts = []
@@ -569,7 +582,7 @@ def _allowed_hint(setting) -> str:
             parts.append(_("须为单数"))
         return "（" + "，".join(parts) + "）" if parts else ""
     if setting.type == "choice":
-        return "（" + _("可选：%(choices)s", choices="、".join(setting.choices)) + "）"
+        return "（" + _("可选：%(choices)s", choices="、".join(words for _v, words in util.setting_choices(setting))) + "）"
     if setting.type == "bool":
         return "（" + _("是或否") + "）"
     return ""

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..rules import (CountedDate, DeadlineRule, RuleSet, StepRule, Violation, check_date, counted_due_date, due_date,
                      earliest_after, get_rule_set)
 from ..rules.citations import cited
+from ..rules.model import split_items
 from ..web.rows import Unavailable, isolated
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
@@ -433,12 +434,73 @@ def setting_text(value) -> str:
     return str(value)
 
 
-def setting_display(value) -> str:
+_ZH_DIGITS = "零一二三四五六七八九十"
+_EN_COUNTS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+              10: "ten"}
+_EN_PARTS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"),
+             6: ("sixth", "sixths"), 7: ("seventh", "sevenths"), 8: ("eighth", "eighths"), 9: ("ninth", "ninths"),
+             10: ("tenth", "tenths")}
+
+
+def _zh_number(n: int) -> str:
+    if 0 <= n <= 10:
+        return _ZH_DIGITS[n]
+    if n < 20:
+        return "十" + _ZH_DIGITS[n - 10]
+    return str(n)
+
+
+def fraction_words(value, language: str = "zh") -> str:
+    """A share in words: 三分之一 / one third (the figure for shares with no common name)."""
+    numerator, denominator = value.numerator, value.denominator
+    if language == "en":
+        if numerator in _EN_COUNTS and denominator in _EN_PARTS:
+            one, many = _EN_PARTS[denominator]
+            return f"{_EN_COUNTS[numerator]} {one if numerator == 1 else many}"
+        return f"{numerator}/{denominator}"
+    if numerator <= 20 and denominator <= 20:
+        return f"{_zh_number(denominator)}分之{_zh_number(numerator)}"
+    return f"{numerator}/{denominator}"
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def setting_display(value, setting=None, rule_set=None) -> str:
+    """A setting's value in words for the page: never the raw key of a choice or a subject."""
+    from fractions import Fraction
+
+    language = _language()
     if value is True:
         return _("是")
     if value is False:
         return _("否")
+    if setting is not None and setting.type == "choice":
+        return setting.choice_label(value, language)
+    if setting is not None and setting.items_from == "subjects" and rule_set is not None:
+        titles = [local_text(subject, "title") for subject in rule_set.subjects if subject.key in split_items(value)]
+        return "；".join(titles) if titles else _("无")
+    if isinstance(value, Fraction):
+        return fraction_words(value, language)
     return setting_text(value)
+
+
+def setting_items(setting, rule_set) -> list:
+    """The rule data entries a list setting may name: for ``subjects``, the ordinary ones
+    (only an ordinary subject can be made stricter; CC art 278 ¶2 fixes the special ones)."""
+    if setting.items_from == "subjects":
+        return [subject for subject in rule_set.subjects if subject.matter == "ordinary"]
+    return []
+
+
+def setting_choices(setting) -> list[tuple[str, str]]:
+    """(value, words) of a choice setting for the form's select, in the UI's language."""
+    language = _language()
+    return [(value, setting.choice_label(value, language)) for value in setting.choices]
 
 
 def committee_term_end(compound) -> date | None:

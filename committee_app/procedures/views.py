@@ -10,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..rules import get_rule_set
+from ..rules.model import split_items
 from ..storage import operations as storage
 from ..web.transaction import attempt, transaction
 from . import forms, operations, util
@@ -408,7 +409,8 @@ def _render_settings(compound, status: int = 200, submitted: dict | None = None)
     rule_set = get_rule_set(compound.rule_set)
     values = util.effective_settings(compound)
     rows = [{"setting": s, "value": values[s.key], "is_overridden": s.key in (compound.setting_overrides or {}),
-             "editable": operations.overridable(s), "submitted": (submitted or {}).get(s.key)}
+             "editable": operations.overridable(s), "submitted": (submitted or {}).get(s.key),
+             "chosen": split_items((submitted or {}).get(s.key, values[s.key])) if s.items_from else []}
             for s in rule_set.settings]
     return render_template("procedures/settings.html", compound=compound, rule_set=rule_set, rows=rows,
                            form=forms.PlainForm(), can_manage=can(current_user, Ability.MANAGE, compound)), status
@@ -431,12 +433,18 @@ def save_settings(code: str):
         if setting.type == "bool":
             if f"present-{setting.key}" in request.form:
                 values[setting.key] = "true" if request.form.get(setting.key) else "false"
+        elif setting.items_from:
+            if f"present-{setting.key}" in request.form:
+                raw = ",".join(request.form.getlist(setting.key))
+                if split_items(raw) != split_items(current[setting.key]):
+                    values[setting.key] = raw
         elif setting.key in request.form:
             raw = request.form[setting.key].strip()
             if raw != operations._storable(current[setting.key]) and raw != str(current[setting.key]):
                 values[setting.key] = raw
     changes, refusal = attempt(lambda: operations.update_settings(compound, values, actor=current_user))
     if refusal:
-        return _render_settings(compound, 400, submitted=dict(request.form))
+        submitted = {key: ",".join(request.form.getlist(key)) for key in request.form}
+        return _render_settings(compound, 400, submitted=submitted)
     flash(_("已保存 %(n)s 项设置。", n=len(changes)) if changes else _("没有修改。"), "success")
     return redirect(url_for("procedures.settings", code=compound.code))

@@ -39,6 +39,7 @@ from .model import (
     PERIOD_DIRECTIONS,
     PERIOD_KINDS,
     PROCEDURE_KINDS,
+    SETTING_ITEM_SECTIONS,
     SETTING_TYPES,
     SITUATIONS,
     STEP_ACTIONS,
@@ -58,6 +59,7 @@ from .model import (
     Subject,
     Threshold,
     WaiverRule,
+    split_items,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -307,6 +309,8 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
     conditions = tuple(_build_condition(entry, settings_by_key) for entry in merged.candidate_conditions.values())
     checklists = tuple(_build_checklist_item(entry) for entry in merged.checklists.values())
     counting = tuple(_build_period_counting(entry) for entry in merged.period_counting.values())
+    subjects = tuple(_build_subject(entry) for entry in merged.subjects.values())
+    _check_setting_items(merged, settings, {"subjects": {subject.key for subject in subjects}})
     return RuleSet(
         key=key,
         title_zh=title_zh,
@@ -318,9 +322,20 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
         candidate_conditions=conditions,
         checklists=checklists,
         source_files=tuple(merged.files),
-        subjects=tuple(_build_subject(entry) for entry in merged.subjects.values()),
+        subjects=subjects,
         period_counting=counting,
     )
+
+
+def _check_setting_items(merged: _Merged, settings: tuple[Setting, ...], sections: dict[str, set[str]]) -> None:
+    """A text setting with ``items_from`` lists only keys of that section."""
+    for setting in settings:
+        if setting.items_from is None:
+            continue
+        for item in split_items(str(setting.value)):
+            if item not in sections[setting.items_from]:
+                raise RuleDataError(f"{merged.file}: settings: {setting.key}: value {item!r} is not a key of "
+                                    f"{setting.items_from}")
 
 
 def _where(section: str, entry: _Entry) -> str:
@@ -331,8 +346,8 @@ def _build_setting(entry: _Entry) -> Setting:
     fields = _Fields(
         entry.data, entry.file, _where("settings", entry),
         required={"key", "value", "type", "title_zh", "title_en", "citations", "unconfirmed"},
-        optional={"choices", "minimum", "maximum", "must_be_odd", "per_compound", "conflicts_with",
-                  "notes_zh", "notes_en"},
+        optional={"choices", "choice_labels", "minimum", "maximum", "must_be_odd", "per_compound",
+                  "conflicts_with", "notes_zh", "notes_en", "items_from"},
     )
     setting_type = fields.one_of("type", SETTING_TYPES, "setting type")
     unconfirmed = fields.flag("unconfirmed")
@@ -341,6 +356,10 @@ def _build_setting(entry: _Entry) -> Setting:
         fields.fail("choices", "a choice setting needs its allowed values")
     if setting_type != "choice" and choices:
         fields.fail("choices", "only a choice setting has choices")
+    choice_labels = _choice_labels(fields, choices)
+    items_from = fields.one_of("items_from", SETTING_ITEM_SECTIONS, "section")
+    if items_from is not None and setting_type != "str":
+        fields.fail("items_from", "only a text setting lists keys of another section")
     limits = {name: fields.whole(name) for name in ("minimum", "maximum")}
     must_be_odd = fields.flag("must_be_odd")
     if setting_type != "int" and (must_be_odd or any(v is not None for v in limits.values())):
@@ -361,6 +380,8 @@ def _build_setting(entry: _Entry) -> Setting:
         conflicts_with=fields.citations("conflicts_with", allow_empty=True),
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
+        choice_labels=choice_labels,
+        items_from=items_from,
     )
     raw_value = entry.data["value"]
     if setting_type in ("int", "bool") and isinstance(raw_value, str):
@@ -370,6 +391,30 @@ def _build_setting(entry: _Entry) -> Setting:
     except ValueError as error:
         fields.fail("value", str(error))
     return replace(setting, value=value)
+
+
+def _choice_labels(fields: _Fields, choices: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """``choice_labels: {value: {zh: …, en: …}}``: words for every allowed value, and only for those."""
+    raw = fields.data.get("choice_labels")
+    if not choices:
+        if raw is not None:
+            fields.fail("choice_labels", "only a choice setting has choice labels")
+        return ()
+    if not isinstance(raw, dict):
+        fields.fail("choice_labels", "a choice setting needs a label (zh and en) for each allowed value")
+    for value in raw:
+        if value not in choices:
+            fields.fail(f"choice_labels.{value}", f"not one of the choices: {', '.join(choices)}")
+    labels = []
+    for value in choices:
+        label = raw.get(value)
+        if not isinstance(label, dict) or set(label) != {"zh", "en"}:
+            fields.fail(f"choice_labels.{value}", "needs exactly zh and en")
+        for language in ("zh", "en"):
+            if not isinstance(label[language], str) or not label[language].strip():
+                fields.fail(f"choice_labels.{value}.{language}", f"expected non-empty text, got {label[language]!r}")
+        labels.append((value, label["zh"], label["en"]))
+    return tuple(labels)
 
 
 def _build_threshold(entry: _Entry) -> Threshold:

@@ -289,6 +289,28 @@ def item_order():
     return (case((ActionItem.status == ItemStatus.OPEN.value, 0), else_=1), ActionItem.due_on, ActionItem.id)
 
 
+ITEM_STATES = ("open", "overdue", "done", "dropped")
+
+
+def filtered_items(compound_ids: list[int] | Any, *, today: date, state: str = "", text: str = ""):
+    """A query of the action items of ``compound_ids``: ``state`` open (overdue included),
+    overdue, done or dropped; ``text`` found in the title, the assignee or the outcome note."""
+    query = (select(ActionItem).where(ActionItem.compound_id.in_(compound_ids))
+             .options(selectinload(ActionItem.session), selectinload(ActionItem.compound))
+             .order_by(*item_order()))
+    if state == "open":
+        query = query.where(ActionItem.status == ItemStatus.OPEN.value)
+    elif state == "overdue":
+        query = query.where(ActionItem.status == ItemStatus.OPEN.value, ActionItem.due_on < today)
+    elif state in ("done", "dropped"):
+        query = query.where(ActionItem.status == state)
+    if text:
+        query = query.where(ActionItem.title.contains(text, autoescape=True)
+                            | ActionItem.assignee.contains(text, autoescape=True)
+                            | ActionItem.outcome_note.contains(text, autoescape=True))
+    return query
+
+
 def compound_items(compound_ids: list[int] | Any, only_open: bool = False) -> list[ActionItem]:
     query = (select(ActionItem).where(ActionItem.compound_id.in_(compound_ids))
              .options(selectinload(ActionItem.session), selectinload(ActionItem.compound))

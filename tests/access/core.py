@@ -24,6 +24,7 @@ ROUTES = [
     Route("accounts.user", lambda w: f"/admin/users/{w.users['owner']}", allowed=("admin",)),
     Route("accounts.grant", lambda w: f"/admin/users/{w.users['owner']}/grants", method="POST", allowed=("admin",),
           ok=(302,)),
+    Route("accounts.compound_units", lambda w: f"/admin/compounds/{w.a}/units", allowed=("admin",)),
     Route("accounts.revoke", lambda w: "/admin/grants/999999/revoke", method="POST", allowed=("admin",), ok=(404,)),
     Route("registry.admin_registry", lambda w: "/admin/registry", allowed=("admin",)),
     Route("registry.create_street", lambda w: "/admin/streets", method="POST", allowed=("admin",), ok=(302,)),
