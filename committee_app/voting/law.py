@@ -43,7 +43,7 @@ class MatterBasis:
     def reason(self) -> str:
         """One sentence for the tally JSON and the count record (Chinese, with the citations)."""
         if self.raised_by_compound:
-            return ("“{title}”属民法典第278条第1款第{item}项，法定为一般事项；本小区议事规则（小区设置 stricter_subjects）"
+            return ("“{title}”属民法典第278条第1款第{item}项，法定为一般事项；本小区议事规则（规则设置“议事规则规定按特别事项表决的其他事项”）"
                     "规定按特别事项表决：同意须达参与表决专有部分面积和人数均四分之三以上（{cites}）。").format(
                 title=self.title_zh, item=self.item, cites=law_names(self.citations, "、"))
         if self.matter == "special":
@@ -94,7 +94,7 @@ def check_matter(basis: MatterBasis, requested: str | None) -> str:
         raise LawError(_("“%(title)s”是特别事项（民法典第278条第1款第%(item)s项、第2款：同意须达参与表决面积和人数均四分之三以上），"
                          "不能按一般事项表决。", title=basis.title_zh, item=basis.item))
     raise LawError(_("“%(title)s”依民法典第278条第1款第%(item)s项为一般事项；如本小区议事规则规定按特别事项表决，"
-                     "请在小区设置“stricter_subjects”中登记（修改留痕），不能只对单次表决提高门槛。",
+                     "请在规则设置“议事规则规定按特别事项表决的其他事项”中勾选（修改留痕），不能只对单次表决提高门槛。",
                      title=basis.title_zh, item=basis.item))
 
 

@@ -114,7 +114,7 @@ def test_an_ordinary_subject_is_special_only_through_the_compounds_audited_rules
     from committee_app.audit.models import AuditEntry
 
     with app.app_context():
-        with pytest.raises(operations.VotingError, match="stricter_subjects"):
+        with pytest.raises(operations.VotingError, match="议事规则规定按特别事项表决的其他事项"):
             operations.create_motion(compound_a(world), title="使用维修资金", subject="maintenance_funds_use",
                                      matter="special")
         set_setting(world, "stricter_subjects", "maintenance_funds_use")
