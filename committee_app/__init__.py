@@ -53,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .features import init_features
     init_features(app)
 
+    from .web import datacache
+    datacache.init_app(app)  # after the features: it reads every model's table name
+
     from .pdf import check_pdf_environment
     if not app.config.get("TESTING"):
         check_pdf_environment(app.logger)

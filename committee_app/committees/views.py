@@ -24,8 +24,10 @@ def compound_panel(compound, user):
     from ..procedures.util import active_procedure
 
     running = active_procedure(compound)
-    return {"compound": compound, "committee": util.current_committee(compound),
-            "term": util.term_status(compound, clock.today()), "labels": util.STATUS_LABELS,
+    committee = util.current_committee(compound)
+    return {"compound": compound, "committee": committee,
+            "term": util.term_status(compound, clock.today(), committee) if committee else None,
+            "labels": util.STATUS_LABELS,
             "reelection_running": running is not None and running.kind == "reelection"}
 
 

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from .. import clock
@@ -16,6 +17,7 @@ from ..extensions import db
 from ..policy import Ability, compounds_where
 from ..registry.models import Community, Compound
 from ..rules import reelection_status
+from ..web import datacache
 from ..web.rows import Unavailable, isolated
 from ..web.spreadsheet import safe_cells
 from .checks import Check, CheckSet, get_checks
@@ -199,8 +201,37 @@ def board_rows(user, *, community_id: int | None = None, only_findings: bool = F
     A fixed number of queries: the compounds, then the facts (one per kind of record) —
     whatever the number of compounds.
     """
+    return rows_of(board_compound_ids(user), community_id=community_id, only_findings=only_findings,
+                   only_overdue=only_overdue, sort=sort)
+
+
+def board_compound_ids(user) -> tuple[int, ...]:
+    """The compounds the user may sign off for (one query)."""
+    return tuple(db.session.scalars(
+        compounds_where(user, Ability.SIGN_OFF).with_only_columns(Compound.id).order_by(Compound.id)))
+
+
+def rows_of(compound_ids: tuple[int, ...], *, community_id: int | None = None, only_findings: bool = False,
+            only_overdue: bool = False, sort: str = "name") -> list[BoardRow]:
+    """The board's rows of these compounds, filtered and sorted (kept in the data cache)."""
     today = clock.today()
-    compounds = _compound_rows(scope_query=compounds_where(user, Ability.SIGN_OFF))
+    rows = datacache.cached("oversight.board_rows", (compound_ids, today, str(get_locale())),
+                            lambda: _board_rows_of(list(compound_ids), today))
+    if community_id is not None:
+        rows = [r for r in rows if r.community_id == community_id]
+    if only_findings:
+        rows = [r for r in rows if r.finding_count]
+    if only_overdue:
+        rows = [r for r in rows if r.is_overdue]
+    return sort_rows(rows, sort)
+
+
+def _board_rows_of(compound_ids: list[int], today: date) -> list[BoardRow]:
+    """The rows of these compounds, in no particular order (what :func:`board_rows` keeps in
+    the data cache: the same for every officer whose scope holds these compounds)."""
+    if not compound_ids:
+        return []
+    compounds = _compound_rows(compound_ids=compound_ids)
     facts = gather([(r.id, r.code, r.name, r.rule_set, r.setting_overrides) for r in compounds], today)
     checks = get_checks()
     rows = []
@@ -213,13 +244,7 @@ def board_rows(user, *, community_id: int | None = None, only_findings: bool = F
             row = BoardRow(compound.id, compound.code, compound.name, compound.community_id,
                            compound.community_name or "", error=computed)
         rows.append(row)
-    if community_id is not None:
-        rows = [r for r in rows if r.community_id == community_id]
-    if only_findings:
-        rows = [r for r in rows if r.finding_count]
-    if only_overdue:
-        rows = [r for r in rows if r.is_overdue]
-    return sort_rows(rows, sort)
+    return rows
 
 
 def sort_rows(rows: list[BoardRow], sort: str) -> list[BoardRow]:

@@ -6,9 +6,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+
+from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..procedures.models import Procedure
+from ..web import datacache
 from . import reports, util
 from .checks import get_checks
 from .model import SEVERITIES, SEVERITY_LABELS
@@ -53,10 +56,19 @@ def _filters() -> dict:
 def board():
     authorize(Ability.SIGN_OFF)
     filters = _filters()
-    rows = util.board_rows(current_user, **filters)
-    return render_template("oversight/board.html", rows=rows, filters=filters,
+    compound_ids = util.board_compound_ids(current_user)
+
+    def table() -> tuple[str, int]:
+        # the same for every officer with these compounds: kept rendered in the data cache
+        rows = util.rows_of(compound_ids, **filters)
+        return (render_template("oversight/_board_table.html", rows=rows),
+                sum(r.signoffs_waiting for r in rows))
+
+    key = (compound_ids, clock.today(), str(get_locale()), tuple(sorted(filters.items())))
+    html, waiting = datacache.render_kept("oversight.board_table", key, table)
+    return render_template("oversight/board.html", table=html, filters=filters,
                            communities=util.communities_in_scope(current_user), sorts=util.SORTS,
-                           waiting=sum(r.signoffs_waiting for r in rows))
+                           waiting=waiting)
 
 
 @bp.get("/board.csv")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from .. import clock
 from ..accounts.models import Role, RoleGrant, User
 from ..extensions import db
 from ..policy import Ability, compounds_where
+from ..web import datacache
 from ..registry.models import Community, Compound
 from .models import (
     ActionItem,
@@ -196,15 +198,34 @@ def board_rows(user: Any, today: date | None = None) -> list[BoardRow]:
 
     Three queries plus the procedures feature's fixed number, whatever the number of compounds.
     """
-    today = today or clock.today()
+    return rows_of(coached_compound_ids(user), today or clock.today())
+
+
+def coached_compound_ids(user: Any) -> tuple[int, ...]:
+    """The compounds the user coaches (one query)."""
+    return tuple(db.session.scalars(
+        compounds_where(user, Ability.COACH).with_only_columns(Compound.id).order_by(Compound.id)))
+
+
+def rows_of(compound_ids: tuple[int, ...], today: date) -> list[BoardRow]:
+    """The board's rows of these compounds, most urgent first (kept in the data cache)."""
+    if not compound_ids:
+        return []
+    return datacache.cached("workshop.board_rows", (compound_ids, today, str(get_locale())),
+                            lambda: _board_rows_of(list(compound_ids), today))
+
+
+def _board_rows_of(compound_ids: list[int], today: date) -> list[BoardRow]:
+    """The board's rows of these compounds (kept in the data cache: the same for every mentor
+    coaching them)."""
     compounds = db.session.execute(
-        compounds_where(user, Ability.COACH).with_only_columns(Compound.id, Compound.code, Compound.name,
-                                                               Compound.rule_set, Compound.setting_overrides)
+        select(Compound.id, Compound.code, Compound.name, Compound.rule_set, Compound.setting_overrides)
+        .where(Compound.id.in_(compound_ids))
     ).all()
     rows = {c.id: BoardRow(c.id, c.code, c.name) for c in compounds}
     if not rows:
         return []
-    scoped = compounds_where(user, Ability.COACH).with_only_columns(Compound.id).scalar_subquery()
+    scoped = list(rows)
     is_open = ActionItem.status == ItemStatus.OPEN.value
     for compound_id, open_items, overdue, next_due in db.session.execute(
         select(ActionItem.compound_id, func.count(ActionItem.id),
@@ -270,8 +291,9 @@ def board_summary(rows: list[BoardRow]) -> dict:
     }
 
 
-def upcoming_events(user: Any, today: date, limit: int = 3) -> list[WorkshopEvent]:
-    ids = [c.id for c in coached_communities(user)]
+def upcoming_events(user: Any, today: date, limit: int = 3, communities: list[Community] | None = None
+                    ) -> list[WorkshopEvent]:
+    ids = [c.id for c in (coached_communities(user) if communities is None else communities)]
     if not ids:
         return []
     return list(db.session.scalars(
