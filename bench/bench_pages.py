@@ -10,8 +10,9 @@ and gives the demo's street officer and mentor its street and communities, so th
 list N more compounds.
 Each page is driven for ``--seconds`` by wrk (Debian's package) with ``--clients``
 connections, or by a Python thread pool when wrk is missing; then a mixed load of
-``--mixed-clients`` Python clients over the same pages and ballot casts (an election open in
-the street's first compound, or in the demo's compound without ``--street``; each cast uses a
+``--mixed-clients`` Python clients over the same pages and ballot casts (a motion open in
+the demo's compound ZT1Q, the compound of the pages: each cast moves the generations of the
+ballot tables those pages may read; the casts stop when its voting codes run out; each cast uses a
 fresh voting code through the real ballot page, as bench/bench_cast.py), one request type in
 ``len(PAGES) + 1`` being a cast; its table gives p50/p99 per request type. Prints the tables
 with the machine's load average, stops the servers and exits by itself.
@@ -96,25 +97,24 @@ from committee_app import create_app
 from committee_app.extensions import db
 from committee_app.registry.models import Compound
 from committee_app.voting import operations
-from committee_app.voting.models import Candidate
 app = create_app()
 with app.app_context():
     compound = db.session.scalar(db.select(Compound).where(Compound.code == {code!r}))
-    vote = operations.create_election(compound, title="基准混合负载投票", seats=5,
-                                      candidates=[f"候选人{{n}}" for n in range(1, 8)], actor="bench")
+    # a motion (the compound is in a re-election procedure, whose election takes its candidates
+    # only from the finalised list); letters for the voters on the roll the vote is fixed to
+    vote = operations.create_motion(compound, title="关于续聘物业服务企业的表决", subject="other", actor="bench")
     operations.open_vote(vote, compound, enforce_gate=False, actor="bench")
     codes = list(operations.issue_codes(vote, actor="bench").values())
-    candidates = [c for c in db.session.scalars(db.select(Candidate.id).where(Candidate.vote_id == vote.id))]
     db.session.commit()
-    print(json.dumps({{"vote": vote.id, "codes": codes, "candidates": candidates}}))
+    print(json.dumps({{"vote": vote.id, "codes": codes}}))
 """
 
 
-def prepare_casts(env: dict, street: int) -> dict:
-    """An open election with its voting codes: {"vote": id, "codes": [...], "candidates": [...]}."""
+def prepare_casts(env: dict) -> dict:
+    """An open motion with its voting codes: {"vote": id, "codes": [...]}."""
     import json
 
-    out = subprocess.run([sys.executable, "-c", CASTS.format(code="S000" if street else "ZT1Q")], cwd=ROOT, env=env,
+    out = subprocess.run([sys.executable, "-c", CASTS.format(code="ZT1Q")], cwd=ROOT, env=env,
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -205,7 +205,7 @@ def python_load(port: int, targets: list[tuple[str, str | None]], seconds: float
                 casts: dict | None = None, by_type: dict | None = None):
     """``clients`` threads, each with its own keep-alive connection, requesting random targets.
 
-    With ``casts`` ({"vote", "codes", "candidates"}), one request type more: a ballot cast with
+    With ``casts`` ({"vote", "codes"}), one request type more: a ballot cast with
     the next unused voting code (each client its own ballot-page session). With ``by_type`` (a
     dict to fill), the latencies are also kept per target (its index; the casts come last)."""
     latencies: list[float] = []
@@ -222,9 +222,8 @@ def python_load(port: int, targets: list[tuple[str, str | None]], seconds: float
         if code is None:
             return 0
         cookie, token = sessions[index]
-        picked = random.sample(casts["candidates"], 3)
-        body = urllib.parse.urlencode([("csrf_token", token), ("code", code), ("confirmed", "1")]
-                                      + [("candidate", str(c)) for c in picked])
+        body = urllib.parse.urlencode([("csrf_token", token), ("code", code), ("confirmed", "1"),
+                                       ("choice", random.choice(("for", "against", "abstain")))])
         connection.request("POST", f"/ballot/{casts['vote']}/cast", body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
         response = connection.getresponse()
@@ -301,7 +300,7 @@ def main() -> int:
     env.pop("REDIS_URL", None)
     print(f"seeding the demo into {DB_NAME} …", flush=True)
     procedure_id = prepare_database(env, args.street)
-    casts = prepare_casts(env, args.street)
+    casts = prepare_casts(env)
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     processes, logs = [], []
     try:

@@ -175,6 +175,11 @@ def generations() -> dict[str, int]:
     return found
 
 
+def generations_read() -> bool:
+    """Whether this request has read the generations (a further cached value costs no query)."""
+    return has_app_context() and g.get("_data_generations") is not None and _state()["enabled"]
+
+
 def _has_pending_writes() -> bool:
     session = db.session()
     if session.new or session.dirty or session.deleted:

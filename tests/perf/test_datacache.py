@@ -67,6 +67,7 @@ def two_apps(app, store, database_url, tmp_path, monkeypatch, world):
         config = _test_config(database_url, tmp_path / f"uploads{n}")
         config.update({k: v for k, v in store.items() if v is not None})
         config["AUDIT_KEY_FILE"] = app.config["AUDIT_KEY_FILE"]  # one installation: one audit key
+        config["RATELIMIT_STORAGE_URI"] = "memory://"  # logins here are not what is tested
         apps.append(create_app(config))
     yield apps
     for each in apps:
@@ -198,6 +199,7 @@ def test_a_kept_fragment_gets_this_sessions_csrf_token(app, world, database_url,
     config = _test_config(database_url, tmp_path / "uploads-csrf")
     config["WTF_CSRF_ENABLED"] = True
     config["AUDIT_KEY_FILE"] = app.config["AUDIT_KEY_FILE"]
+    config["RATELIMIT_STORAGE_URI"] = "memory://"
     csrf_app = create_app(config)
 
     def logged_in():
