@@ -32,8 +32,9 @@ def board(code: str):
     html, name = datacache.render_kept("notices.board", (code, today, str(get_locale())), notices_part)
     from ..audit.operations import anchor
 
-    # the audit chain's anchor is read on every request: it moves with every audited change
-    return render_template("notices/board.html", compound_name=name, notices=html, audit_anchor=anchor())
+    # the audit chain's anchor: kept apart, it moves with every audited change (a ballot too)
+    return render_template("notices/board.html", compound_name=name, notices=html,
+                           audit_anchor=datacache.cached("audit.anchor", None, anchor))
 
 
 def _notice(code: str, notice_id: int):

@@ -65,7 +65,8 @@ def compound(code: str):
     # what a panel shows depends on the reader's grants (and, for some, on the reader): the key
     # holds both, so nothing is shared between readers
     user_id = current_user.id if current_user.is_authenticated else None
-    key = (compound.id, user_id, repr(scope_of(current_user)), clock.today(), str(get_locale()))
+    # (the path too: the workshop panel's forms send the reader back to it)
+    key = (compound.id, user_id, repr(scope_of(current_user)), clock.today(), str(get_locale()), request.full_path)
     html, (_complete, has_summary) = datacache.render_kept(
         "registry.compound_body", key, body, depends_on=("compound", "community", "street", "role_grant", "user"),
         keep=lambda value: value[1][0])

@@ -114,14 +114,22 @@ def test_the_caches_are_on(two_apps):
 def test_a_notice_posted_through_one_app_is_on_the_other_apps_board(two_apps, world):
     first, second = two_apps
     reader = _client(second, None)
-    assert "新张贴的公告" not in _read_twice(second, reader, "/board/A")
+    before = _read_twice(second, reader, "/board/A")
+    assert "新张贴的公告" not in before
     with first.app_context():
         post_notice(db.session.get(Compound, world.a), kind="committee_decision", title="新张贴的公告",
                     posted_on=date(2026, 11, 30))
         db.session.commit()
-    assert "新张贴的公告" in reader.get("/board/A").get_data(as_text=True)
+    after = reader.get("/board/A").get_data(as_text=True)
+    assert "新张贴的公告" in after
+    assert _anchor_count(after) > _anchor_count(before)  # the audit chain's anchor moved with the audited post
     # and the first app, which had not read the board, shows it too
     assert "新张贴的公告" in _client(first, None).get("/board/A").get_data(as_text=True)
+
+
+def _anchor_count(html: str) -> int:
+    found = re.search(r"审计日志现有 (\d+) 条", html)
+    return int(found[1]) if found else 0
 
 
 def test_a_bulk_insert_and_raw_sql_move_the_generation_too(two_apps, world):
