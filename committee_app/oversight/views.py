@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
-from ..policy import Ability, authorize, can, get_compound_or_404
+from ..policy import Ability, authorize, can, get_compound_or_404, scope_of
 from ..procedures.models import Procedure
 from ..web import datacache
 from . import reports, util
@@ -56,7 +56,10 @@ def _filters() -> dict:
 def board():
     authorize(Ability.SIGN_OFF)
     filters = _filters()
-    compound_ids = util.board_compound_ids(current_user)
+    # the compounds and communities of the officer's scope: the same for every officer with these grants
+    compound_ids, communities = datacache.cached(
+        "oversight.scope", repr(scope_of(current_user)),
+        lambda: (util.board_compound_ids(current_user), util.communities_in_scope(current_user)))
 
     def table() -> tuple[str, int]:
         # the same for every officer with these compounds: kept rendered in the data cache
@@ -67,7 +70,7 @@ def board():
     key = (compound_ids, clock.today(), str(get_locale()), tuple(sorted(filters.items())))
     html, waiting = datacache.render_kept("oversight.board_table", key, table)
     return render_template("oversight/board.html", table=html, filters=filters,
-                           communities=util.communities_in_scope(current_user), sorts=util.SORTS,
+                           communities=communities, sorts=util.SORTS,
                            waiting=waiting)
 
 

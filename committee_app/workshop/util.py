@@ -282,6 +282,17 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
             row.findings.append(("high", str(outcome)))
 
 
+def board_scope(user: Any, today: date) -> tuple[tuple[int, ...], list, list]:
+    """(compound ids, communities, coming events) of the mentor's board as plain data (kept in
+    the data cache: no ORM objects)."""
+    from types import SimpleNamespace
+
+    communities = coached_communities(user)
+    events = upcoming_events(user, today, communities=communities)
+    return (coached_compound_ids(user), [SimpleNamespace(id=c.id, name=c.name) for c in communities],
+            [SimpleNamespace(id=e.id, title=e.title, held_on=e.held_on, place=e.place) for e in events])
+
+
 def board_summary(rows: list[BoardRow]) -> dict:
     return {
         "compounds": len(rows),

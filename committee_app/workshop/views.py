@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import clock
 from ..extensions import db
 from ..pdf import render_pdf
-from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
+from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, scope_of
 from ..registry.models import Compound
 from ..storage import operations as storage
 from ..web import datacache
@@ -103,7 +103,9 @@ def _send_stored(file: WorkshopFile):
 def board():
     authorize(Ability.COACH)
     today = clock.today()
-    compound_ids = util.coached_compound_ids(current_user)
+    # the mentor's compounds, communities and coming events: the same for every mentor with these grants
+    compound_ids, communities, events = datacache.cached(
+        "workshop.scope", (repr(scope_of(current_user)), today), lambda: util.board_scope(current_user, today))
     has_procedures = util.procedures_available()
 
     def rows_part() -> tuple[str, dict]:
@@ -115,9 +117,8 @@ def board():
 
     rows_html, summary = datacache.render_kept("workshop.board_part", (compound_ids, today, str(get_locale()),
                                                                    has_procedures), rows_part)
-    communities = util.coached_communities(current_user)
     return render_template("workshop/board.html", rows_html=rows_html, summary=summary, today=today,
-                           communities=communities, events=util.upcoming_events(current_user, today, communities=communities),
+                           communities=communities, events=events,
                            has_procedures=has_procedures)
 
 

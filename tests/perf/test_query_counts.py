@@ -127,11 +127,11 @@ def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int
 # page name -> (role, url template, bound on the statements when the data cache answers, bound
 # when the page is computed (cache off, or the data just changed), text the grown page shows)
 PAGES = {
-    "owner's compound page": ("owner", "/compounds/A", 3, 16, "甲小区"),
-    "organiser's compound page": ("organiser", "/compounds/A", 3, 29, "甲小区"),
-    "timeline": ("organiser", "/compounds/A/procedures/{procedure_id}", 8, 8, "2.pdf"),
-    "oversight board": ("officer", "/oversight/", 7, 14, "增长小区011"),
-    "mentor's board": ("mentor", "/workshop/", 7, 18, "增长小区011"),
+    "owner's compound page": ("owner", "/compounds/A", 3, 13, "甲小区"),
+    "organiser's compound page": ("organiser", "/compounds/A", 3, 26, "甲小区"),
+    "timeline": ("organiser", "/compounds/A/procedures/{procedure_id}", 7, 7, "2.pdf"),
+    "oversight board": ("officer", "/oversight/", 3, 13, "增长小区011"),
+    "mentor's board": ("mentor", "/workshop/", 2, 17, "增长小区011"),
     "public notice board": (None, "/board/A", 1, 3, "甲小区公告14"),
 }
 
