@@ -11,9 +11,10 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-no
 
 .PHONY: run test setup system-packages python-packages db bench clean
 
+# the address printed on voter letters' QR codes; production sets its own (README, deploy/)
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:5000
 run: setup db
 	@$(FLASK) seed-demo --if-empty
-	@$(BIN)/python -c "from committee_app.demo.cli import print_logins; print_logins()"
 	@echo "serving on http://127.0.0.1:5000  (Ctrl-C to stop); job worker in the background"
 	@$(FLASK) jobs worker --workers 2 & worker=$$!; \
 	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -29,6 +29,14 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def ui_language() -> str:
+    """"en" when the request's UI is English, else "zh" (outside a request: "zh")."""
+    from flask_babel import get_locale
+
+    locale = get_locale() if has_request_context() else None
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
 def translation_directories() -> list[str]:
     return sorted(str(path) for path in PACKAGE_DIR.glob("*/translations") if path.is_dir())
 

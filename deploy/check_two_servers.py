@@ -224,7 +224,8 @@ def main() -> int:
     if not Path(nginx).exists():
         print("nginx is not installed (apt-get install nginx)", file=sys.stderr)
         return 2
-    env = dict(os.environ, DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, DATABASE_URL=f"{PG}/{DB_NAME}", REDIS_URL=REDIS, PYTHONUNBUFFERED="1",
+               PUBLIC_BASE_URL=f"http://127.0.0.1:{PORT_NGINX}")  # production refuses letters without it
     step(f"fresh database {DB_NAME}, demo seeded, queue on {REDIS}")
     vote_id, compound = prepare_database(env)
     subprocess.run([sys.executable, "-c", f"import redis; redis.Redis.from_url({REDIS!r}).flushdb()"], check=True)

@@ -42,6 +42,7 @@ def _schema(database_url, tmp_path_factory):
 def _test_config(database_url: str, upload_dir) -> dict:
     return {
         "TESTING": True,
+        "ROWS_STRICT": True,  # a bug inside an isolated row fails the test (web/rows.py)
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
@@ -49,6 +50,9 @@ def _test_config(database_url: str, upload_dir) -> dict:
         "AUDIT_KEY_FILE": str(upload_dir) + "-audit_key",  # never the project's instance/audit_key
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing for tests only
+        # this process's queue, even with REDIS_URL in the environment: the job tests choose
+        # SQLite or Redis themselves (tests/jobs/conftest.py), tests/jobs/helpers.run_queued drains it
+        "JOBS_QUEUE": "memory",
     }
 
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -85,10 +85,21 @@ class RoleGrant(db.Model):
     community = relationship("Community")
     compound = relationship("Compound")
 
+    def owner_label(self) -> str:
+        """An owner's scope in words: the units on the roll and the voter's name, never the key."""
+        from ..registry.models import Voter
+
+        voter = db.session.scalar(select(Voter).where(Voter.compound_id == self.compound_id,
+                                                      Voter.key == self.voter_key))
+        if voter is None:
+            return "—"
+        units = "、".join(unit.label for unit in voter.units)
+        return f"{units}（{voter.display_name}）" if units else voter.display_name
+
     def scope_label(self) -> str:
         if self.compound is not None:
             label = self.compound.name
-            return f"{label} · {self.voter_key}" if self.voter_key else label
+            return f"{label} · {self.owner_label()}" if self.voter_key else label
         if self.community is not None:
             return self.community.name
         if self.street is not None:

@@ -21,14 +21,22 @@ def compound_panel(compound, user):
     """Term and re-election status on the compound page (readers and the compound's owners)."""
     if not (can(user, Ability.READ, compound) or can(user, Ability.VOTE, compound)):
         return None
+    from ..features import hooks
     from ..procedures.util import active_procedure
 
     running = active_procedure(compound)
+    provider = hooks().election_result
+    result = provider(compound) if provider is not None else None
+    if result is not None and running is not None and result["counted_at"] < running.started_at:
+        result = None  # an election before this procedure: the procedure's own is still to come
     committee = util.current_committee(compound)
     return {"compound": compound, "committee": committee,
             "term": util.term_status(compound, clock.today(), committee) if committee else None,
             "labels": util.STATUS_LABELS,
-            "reelection_running": running is not None and running.kind == "reelection"}
+            # once the procedure's election is counted the page shows its result, not "started"
+            "reelection_running": running is not None and running.kind == "reelection" and result is None,
+            "reelection_counted": running is not None and running.kind == "reelection" and result is not None,
+            "result": result}
 
 
 def _authorize_view(compound) -> None:

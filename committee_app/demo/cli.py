@@ -65,6 +65,7 @@ def seed_demo(if_empty: bool) -> None:
     if db.session.scalar(select(func.count(Compound.id))):
         if if_empty:
             click.echo("database already seeded; nothing to do")
+            print_logins()
             return
         raise click.ClickException("the database already holds compounds; seed-demo runs on an empty database")
     ctx = build_demo()

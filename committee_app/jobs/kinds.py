@@ -37,6 +37,10 @@ class JobKind:
     filename: Callable[[Any], str]
     plan: Callable[[Any], tuple[int, list]]
     render: Callable[[Any, Any], tuple[bytes, int]]
+    # the record's state lets it be read now (a count record: once the vote has closed); None: always
+    readable: Callable[[Any], bool] | None = None
+    # what a download records (the full roll notice: a personal-data access); None: nothing
+    on_download: Callable[[Any, Any], None] | None = None
 
 
 def join_pdfs(parts: list[bytes]) -> bytes:
@@ -81,8 +85,10 @@ def _vote(job):
 
 
 def _letters_plan(job) -> tuple[int, list]:
-    """Issue the codes (the voting feature's rule: every voter who has not voted gets a fresh
-    code, earlier unused codes stop working), then one chunk per LETTERS_PER_CHUNK letters.
+    """Issue the codes (the voting feature's rule: every voter without a letter gets a code once;
+    ``params["reprint_all"]``: a draft vote's whole run printed again, earlier codes void; a
+    retry of a run that failed after issuing: new codes for that batch, whose letters were never
+    made), then one chunk per LETTERS_PER_CHUNK letters, each naming the batch printed on them.
 
     The plain codes exist only here and in the chunk messages on the queue: the database
     keeps their HMACs. The issue is audited with the person who asked as the actor.
@@ -91,27 +97,40 @@ def _letters_plan(job) -> tuple[int, list]:
 
     vote = _vote(job)
     try:
-        codes = operations.issue_codes(vote, actor=_user(job))
+        if job.params.get("reprint_all"):  # a draft's whole run: a retry simply prints it again
+            issued = operations.reprint_all_letters(vote, reason=job.params.get("reason", ""), actor=_user(job))
+        elif job.params.get("batch"):  # a retry: the failed run's letters never left, new codes for them
+            issued = operations.reissue_unprinted(vote, job.params["batch"], actor=_user(job))
+        else:
+            issued = operations.issue_letters(vote, actor=_user(job))
     except operations.VotingError as error:
         raise JobError(str(error)) from error
-    if not codes:
-        raise JobError(_l("所有表决权人都已投票，没有需要打印的通知书。"))
-    items = [[voter_id, code] for voter_id, code in codes.items()]
-    chunks = [items[i:i + LETTERS_PER_CHUNK] for i in range(0, len(items), LETTERS_PER_CHUNK)]
+    if issued.batch is not None and not job.params.get("reprint_all"):
+        job.params = {**job.params, "batch": issued.batch.id}  # committed with the plan: a retry knows it
+    if not issued.codes:
+        raise JobError(_l("每位表决权人的通知书都已发出（或已投票），没有需要打印的通知书。"))
+    items = [[voter_id, code] for voter_id, code in issued.codes.items()]
+    batch_id = issued.batch.id if issued.batch is not None else None
+    chunks = [{"batch": batch_id, "codes": items[i:i + LETTERS_PER_CHUNK]}
+              for i in range(0, len(items), LETTERS_PER_CHUNK)]
     return len(items), chunks
 
 
-def render_letters(vote, compound, codes: dict[int, str], base_url: str) -> bytes:
+def render_letters(vote, compound, codes: dict[int, str], base_url: str, batch=None) -> bytes:
     """The one place a job renders voter letters: the voting feature's context and template."""
-    from ..pdf import render_pdf
     from ..voting import util
 
-    return render_pdf("voter_letters.html", **util.letters_context(vote, compound, codes, base_url))
+    return util.render_letters(vote, compound, codes, base_url, batch)
 
 
 def _letters_render(job, payload) -> tuple[bytes, int]:
-    codes = {int(voter_id): code for voter_id, code in payload}
-    return render_letters(_vote(job), _compound(job), codes, job.params.get("base_url", "")), len(codes)
+    from ..voting.models import LetterBatch
+
+    batch_id, items = (payload.get("batch"), payload["codes"]) if isinstance(payload, dict) else (None, payload)
+    batch = db.session.get(LetterBatch, batch_id) if batch_id else None
+    codes = {int(voter_id): code for voter_id, code in items}
+    return (render_letters(_vote(job), _compound(job), codes, job.params.get("base_url", ""), batch),
+            len(codes))
 
 
 # --------------------------------------------------------------------------- roll notice
@@ -130,6 +149,64 @@ def _roll_notice_render(job, _payload) -> tuple[bytes, int]:
 
     context = util.roll_notice_context(_compound(job))
     return render_pdf("roll_notice.html", **context), max(len(context.get("voters", [])), 1)
+
+
+def _roll_notice_downloaded(job, user) -> None:
+    """The full roll notice carries names and units: every download is a personal-data access."""
+    from ..privacy import audit_personal_data
+
+    audit_personal_data("roll.notice_pdf", _compound(job), actor=user, detail={"job": job.id})
+
+
+# --------------------------------------------------------------------------- count record of a vote
+
+
+def _count_record_readable(job) -> bool:
+    """Results are hidden while owners vote: the count record is readable once the vote has closed."""
+    from ..voting import util
+    from ..voting.models import Vote
+
+    vote = db.session.get(Vote, job.target_id)
+    return vote is not None and vote.compound_id == job.compound_id and not util.results_hidden(vote)
+
+
+def _count_record_plan(job) -> tuple[int, list]:
+    if not _count_record_readable(job):
+        _vote(job)  # gone: says so
+        raise JobError(_l("计票记录在投票截止后才能打印；投票期间只公布投票进度。"))
+    return 1, [None]
+
+
+def _count_record_render(job, _payload) -> tuple[bytes, int]:
+    from ..pdf import render_pdf
+    from ..voting import util
+
+    vote = _vote(job)
+    return render_pdf("count_record.html", **util.count_record_context(vote, _compound(job))), 1
+
+
+# --------------------------------------------------------------------------- filing package of a procedure
+
+
+def _procedure(job):
+    from ..procedures.models import Procedure
+
+    procedure = db.session.get(Procedure, job.target_id)
+    if procedure is None or procedure.compound_id != job.compound_id:
+        raise JobError(_l("程序已不存在。"))
+    return procedure
+
+
+def _filing_plan(job) -> tuple[int, list]:
+    _procedure(job)
+    return 1, [None]
+
+
+def _filing_render(job, _payload) -> tuple[bytes, int]:
+    from ..oversight import reports
+    from ..pdf import render_pdf
+
+    return render_pdf("filing_package.html", **reports.filing_package_context(_compound(job), _procedure(job))), 1
 
 
 # --------------------------------------------------------------------------- street compliance report
@@ -199,7 +276,13 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind("voting.letters", _l("业主表决通知书（含投票码）"), _l("封"), "application/pdf",
             lambda job: f"voter-letters-{job.compound_id}-{job.target_id}.pdf", _letters_plan, _letters_render),
     JobKind("registry.roll_notice", _l("业主名册公示"), _l("名"), "application/pdf",
-            lambda job: f"roll-notice-{job.compound_id}.pdf", _roll_notice_plan, _roll_notice_render),
+            lambda job: f"roll-notice-{job.compound_id}.pdf", _roll_notice_plan, _roll_notice_render,
+            on_download=_roll_notice_downloaded),
+    JobKind("voting.count_record", _l("计票记录"), _l("份"), "application/pdf",
+            lambda job: f"count-record-{job.target_id}.pdf", _count_record_plan, _count_record_render,
+            readable=_count_record_readable),
+    JobKind("oversight.filing_package", _l("备案材料"), _l("份"), "application/pdf",
+            lambda job: f"filing-{job.compound_id}-{job.target_id}.pdf", _filing_plan, _filing_render),
     JobKind("oversight.street_report", _l("全街道合规报告"), _l("个小区"), "application/pdf",
             lambda job: f"compliance-street-{job.street_id}.pdf", _street_plan, _street_render),
     JobKind("oversight.board_csv", _l("监督看板 CSV"), _l("份"), "text/csv; charset=utf-8",

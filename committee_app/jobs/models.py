@@ -33,7 +33,7 @@ class Job(db.Model):
     compound_id: Mapped[int | None] = mapped_column(ForeignKey("compound.id", ondelete="CASCADE"), index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("street.id", ondelete="CASCADE"))
     target_id: Mapped[int | None] = mapped_column(Integer)
-    ability: Mapped[str] = mapped_column(String(12))
+    ability: Mapped[str] = mapped_column(String(20))  # the longest Ability value: personal_data (13)
     params: Mapped[dict] = mapped_column(db.JSON, default=dict)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     requested_by_name: Mapped[str] = mapped_column(String(120))

@@ -10,11 +10,20 @@ from ..policy import Ability, can, scope_of
 from .models import Job
 
 
-def can_read_job(user: Any, job: Job) -> bool:
+def can_read_job(user: Any, job: Job, *, document: bool = False) -> bool:
     """A job and its document are for those who may read the record it is about
     (``job.ability`` on its compound; a street's report for that street's officers);
-    a job about no record (an export of the asker's own board) only for the asker."""
+    a job about no record (an export of the asker's own board) only for the asker.
+
+    ``document``: the document itself, which a kind may keep back while its record says so
+    (a count record while owners vote: a vote reopened since hides its results again); the
+    job's page and progress (state, error, no content) stay visible."""
     if not getattr(user, "is_authenticated", False):
+        return False
+    from .kinds import KINDS
+
+    kind = KINDS.get(job.kind)
+    if kind is None or (document and not document_readable(job)):
         return False
     if job.compound_id is not None:
         from ..registry.models import Compound
@@ -38,3 +47,11 @@ def recent_jobs_of(user: Any, limit: int = 50) -> list[Job]:
 def progress_of(job: Job) -> dict:
     return {"id": job.id, "state": job.state, "done": job.progress_done, "total": job.progress_total,
             "error": job.error if job.state == "failed" else None}
+
+
+def document_readable(job: Job) -> bool:
+    """The record lets its document be read now (see :func:`can_read_job`)."""
+    from .kinds import KINDS
+
+    kind = KINDS.get(job.kind)
+    return kind is not None and (kind.readable is None or kind.readable(job))

@@ -124,10 +124,11 @@ class SupportShare:
 
 
 def _percent(part: Fraction, whole: Fraction) -> Decimal:
+    """For display, rounded down: a share shown as 20.00% has reached 20% (19.998% shows 19.99%)."""
     if whole == 0:
         return Decimal("0.00")
-    value = part * 100 / whole
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+    hundredths = part * 10000 / whole
+    return (Decimal(hundredths.numerator // hundredths.denominator) / 100).quantize(Decimal("0.01"))
 
 
 def support_share(headcount: int, area: Decimal, roll_headcount: int, roll_area: Decimal,

@@ -17,6 +17,7 @@ from ..committees.util import compound_settings, current_committee
 from ..extensions import db
 from ..notices.operations import post_notice
 from ..registry.models import Voter
+from ..rules.citations import law_names
 from . import checks
 from .models import (VOTE_CHOICES, VOTE_LABELS, AgendaItem, CommitteeMeeting, MeetingAttendance, MeetingRequest,
                      MeetingRequestSigner, Minutes, MinutesRevision, MinutesSignature, Motion, MotionVote, Proposal,
@@ -260,7 +261,8 @@ def post_decisions(meeting: CommitteeMeeting, compound, *, posted_on: date | Non
             outcome = _("通过") if result.passed else (_("未通过") if result.quorum_met else _("出席人数未过半数，未形成决定"))
             lines.append(_("%(n)s. %(text)s —— 同意 %(f)s，反对 %(a)s，弃权 %(ab)s：%(outcome)s。", n=index, text=motion.text,
                            f=result.votes_for, a=result.votes_against, ab=result.votes_abstain, outcome=outcome))
-        lines.append(_("决定须经全体委员过半数同意（GR art 37-39）。业主如有疑问，可向业主委员会查询。"))
+        lines.append(_("决定须经全体委员过半数同意（依据：%(basis)s）。业主如有疑问，可向业主委员会查询。",
+                       basis=law_names(["GR art 37-39"], "、")))  # a public notice: the law's name, never the key
         notice = post_notice(compound, kind="committee_decision",
                              title=_("%(compound)s业主委员会决定公告（%(date)s 会议）", compound=compound.name,
                                      date=meeting.meeting_on),

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, \
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, \
     StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..web.forms import DateField
 
@@ -67,7 +67,14 @@ class ObjectionForm(FlaskForm):
                                                         Length(max=2000)])
 
 
+ANSWER_OUTCOMES = [("upheld", _l("异议成立")), ("dismissed", _l("异议不成立"))]
+
+
 class AnswerForm(FlaskForm):
-    outcome = RadioField(_l("处理结果"), choices=[("dismissed", _l("异议不成立")), ("upheld", _l("异议成立"))],
-                         default="dismissed", validate_choice=False)
+    """No outcome is preselected: the organiser must decide each objection (issue 15 item 7)."""
+
+    outcome = SelectField(_l("处理结果"), choices=[("", _l("请选择"))] + ANSWER_OUTCOMES, default="",
+                          validators=[DataRequired(_l("请选择处理结果：异议成立或不成立。")),
+                                      AnyOf([value for value, _label in ANSWER_OUTCOMES],
+                                            message=_l("请选择处理结果：异议成立或不成立。"))])
     answer = TextAreaField(_l("答复"), validators=[DataRequired(_l("请填写答复内容。")), Length(max=2000)])

@@ -55,6 +55,13 @@ def complete_procedure_action(compound: Compound, action: str, *, on: date, acto
         raise NominationError(_("程序步骤未能完成：%(reason)s", reason=str(error))) from error
 
 
+def start_procedure_action(compound: Compound, action: str, *, on: date, actor=None) -> None:
+    """Mark the active procedure's step done by ``action`` in progress: its work has begun."""
+    from ..procedures.operations import start_action
+
+    start_action(compound, action, on=on, actor=actor)
+
+
 # --------------------------------------------------------------------------- the list
 
 
@@ -82,6 +89,7 @@ def open_list(compound: Compound, *, seats: int | None, on: date, actor=None) ->
                          posted_on=on, body="\n".join(lines), citations=["GR art 31", "PMR art 16"],
                          source=("candidate_list", candidate_list.id), posted_by=actor)
     candidate_list.nomination_notice_id = notice.id
+    start_procedure_action(compound, "nominations", on=on, actor=actor)
     record("candidate_list.open", candidate_list, compound_id=compound.id, actor=actor,
            after={"seats": seats, "opened_on": on})
     return candidate_list
@@ -273,11 +281,14 @@ def document_file(document: NominationDocument):
 # --------------------------------------------------------------------------- vetting
 
 
-def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], reviewer=None) -> None:
+def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], reviewer=None, *,
+                  all_met: bool = False) -> None:
     """Record the vetting marks ``{condition key: (status, note)}`` for one candidate.
 
     Only the conditions in force may be marked; a mark of "not met" or "not applicable"
-    needs a note saying why.
+    needs a note saying why. With ``all_met`` ("全部符合"), every condition in force that
+    ``marks`` leaves without a status is recorded as met, one check per item exactly as if
+    each had been answered; a status given in ``marks`` is an exception and always wins.
     """
     if nomination.candidate_list.state not in ("collecting", "vetting") or nomination.candidate_list.vetted_on:
         raise NominationError(_("资格审查已结束，不能再修改审查结果。"))
@@ -286,6 +297,14 @@ def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], rev
     compound = db.session.get(Compound, nomination.compound_id)
     conditions = {condition.key: condition for condition in util.conditions(compound)}
     existing = {check.condition_key: check for check in nomination.checks}
+    if all_met:
+        marks = dict(marks)
+        for key in conditions:
+            status, note = marks.get(key, ("", ""))
+            if not status:
+                check = existing.get(key)
+                kept = check.note if check is not None and check.status == rules.MET and not note else note
+                marks[key] = (rules.MET, kept)
     changed = {}
     for key, (status, note) in marks.items():
         if key not in conditions:
@@ -312,8 +331,10 @@ def record_checks(nomination: Nomination, marks: dict[str, tuple[str, str]], rev
         changed[key] = {"before": before, "after": {"status": status, "note": note}}
     db.session.flush()
     if changed:
-        record("nomination.vet", nomination, compound_id=nomination.compound_id, actor=reviewer,
-               after={"nominee": nomination.nominee_name, "items": changed})
+        after = {"nominee": nomination.nominee_name, "items": changed}
+        if all_met:
+            after["all_met_except"] = sorted(key for key, (status, _note) in marks.items() if status != rules.MET)
+        record("nomination.vet", nomination, compound_id=nomination.compound_id, actor=reviewer, after=after)
 
 
 def record_round(compound: Compound, *, vetted_on: date, reviewers: str, note: str = "", actor=None) -> VettingRound:
@@ -352,6 +373,45 @@ def close_nominations(compound: Compound, *, on: date, actor=None) -> CandidateL
     candidate_list.closed_by_id = getattr(actor, "id", None)
     db.session.flush()
     record("candidate_list.close", candidate_list, compound_id=compound.id, actor=actor, after={"closed_on": on})
+    start_procedure_action(compound, "vetting", on=on, actor=actor)
+    return candidate_list
+
+
+def reopen_refusal(candidate_list: CandidateList | None) -> str | None:
+    """None when closed nominations may be reopened, else why not.
+
+    Lawful while the vetting has not ended: no candidate list has been posted or finalised, so no
+    publicity or objection period has started and no owner relied on a list (GR art 31 sets no
+    period for collecting nominations; the legal periods run to the meeting date, not from the close).
+    """
+    if candidate_list is None:
+        return _("本小区尚未开始收集候选人推荐。")
+    if candidate_list.closed_on is None:
+        return _("推荐尚未截止，无需重新开放。")
+    if candidate_list.vetted_on is not None or candidate_list.posted_on is not None or candidate_list.finalised_at:
+        return _("资格审查已结束或候选人名单已公示，推荐不能再重新开放。")
+    return None
+
+
+def reopen_nominations(compound: Compound, *, on: date, actor=None) -> CandidateList:
+    """Undo closing the nominations while the vetting has not ended (see :func:`reopen_refusal`):
+    nominations are collected again and the procedure's "nominations" step is in progress again."""
+    from ..procedures.operations import ProcedureError, undo_action
+
+    candidate_list = util.current_list(compound)
+    refusal = reopen_refusal(candidate_list)
+    if refusal:
+        raise NominationError(refusal)
+    closed_on = candidate_list.closed_on
+    try:
+        undo_action(compound, "nominations", actor=actor, reason="nominations reopened")
+    except ProcedureError as error:
+        raise NominationError(_("程序步骤不能撤销：%(reason)s", reason=str(error))) from error
+    candidate_list.closed_on = None
+    candidate_list.closed_by_id = None
+    db.session.flush()
+    record("candidate_list.reopen", candidate_list, compound_id=compound.id, actor=actor,
+           before={"closed_on": closed_on}, after={"closed_on": None, "reopened_on": on})
     return candidate_list
 
 
@@ -422,6 +482,7 @@ def post_list(compound: Compound, *, on: date, actor=None) -> Notice:
         publicity_days=settings["candidate_publicity_days"], citations=["GR art 31", "SC practice"],
         source=("candidate_list", candidate_list.id), pdf=_list_pdf(compound, candidate_list), posted_by=actor)
     candidate_list.notice_id = notice.id
+    start_procedure_action(compound, "candidate_list", on=on, actor=actor)
     db.session.flush()
     record("candidate_list.post", candidate_list, compound_id=compound.id, actor=actor,
            after={"posted_on": on, "objection_ends_on": candidate_list.objection_ends_on, "notice_id": notice.id})

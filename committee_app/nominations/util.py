@@ -242,13 +242,16 @@ def procedure_steps(compound: Compound) -> dict | None:
     if procedure is None:
         return None
     rules_ = procedures.procedure_rules(procedure)
+    by_key = {step.key: step for step in procedure.steps}
     steps = []
     for step in procedure.steps:
         rule = rules_.get(step.key)
         if rule is not None and rule.action in PROCEDURE_ACTIONS:
+            missing = tuple(key for key in rule.prerequisites if key in by_key and not by_key[key].is_settled)
+            status = procedures.step_status(step, missing)  # as the stepper says it: 进行中, 未开始 …
             steps.append({"action": rule.action, "key": step.key, "title": rule.title_zh, "title_en": rule.title_en,
                           "state": step.state,
-                          "state_label": procedures.STATE_LABELS.get(step.state, step.state)})
+                          "state_label": procedures.STATUS_LABELS.get(status, step.state)})
     return {"procedure_id": procedure.id, "steps": steps}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for, Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import clock
@@ -10,6 +11,7 @@ from ..extensions import db
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, owner_voter
 from ..registry.models import Compound
 from ..storage import operations as storage
+from ..web import listing
 from ..web.transaction import attempt, transaction
 from ..web.views import flash_errors
 from . import operations, util
@@ -56,6 +58,22 @@ def _detail_url(code: str, nomination_id: int) -> str:
 # --------------------------------------------------------------------------- organisers' pages
 
 
+NOMINATIONS_PER_PAGE = 25
+#: the vetting state a nomination is filtered by (the badge the list shows)
+VETTING_FILTERS = {"eligible": _l("符合条件"), "ineligible": _l("不符合条件"), "pending": _l("待审查"),
+                   "withdrawn": _l("已撤回")}
+
+
+def _matches(nomination, decision, *, q: str, channel: str, state: str) -> bool:
+    if q and q.casefold() not in nomination.nominee_name.casefold():
+        return False
+    if channel and nomination.channel != channel:
+        return False
+    shown_state = "withdrawn" if nomination.is_withdrawn else (
+        decision.state if decision.state in ("eligible", "ineligible") else "pending")
+    return not state or shown_state == state
+
+
 @bp.get("/compounds/<code>/nominations")
 def index(code: str):
     compound = get_compound_or_404(code)
@@ -69,10 +87,16 @@ def index(code: str):
                    round_form=RoundForm(vetted_on=clock.today()), action_form=ActionForm(), answer_form=AnswerForm(),
                    today=clock.today())
     if candidate_list is not None:
+        rows = [(n, util.decision(n, conditions)) for n in candidate_list.nominations]
+        filters = {"q": listing.search_text(request.args), "channel": listing.choice(request.args, "channel", CHANNEL_LABELS),
+                   "state": listing.choice(request.args, "state", VETTING_FILTERS)}
+        shown = [(n, d) for n, d in rows if _matches(n, d, **filters)]
+        page = listing.ListPage(shown, listing.page_number(request.args), per_page=NOMINATIONS_PER_PAGE)
         context.update(
-            rows=[(n, util.decision(n, conditions)) for n in candidate_list.nominations],
+            rows=page.items, page=page, filters=filters, total=len(rows), vetting_filters=VETTING_FILTERS,
             composition=util.composition(compound, candidate_list),
             unanswered=util.unanswered_objections(candidate_list),
+            can_reopen=operations.reopen_refusal(candidate_list) is None,
         )
     context["procedure"] = util.procedure_steps(compound)
     return render_template("nominations/index.html", **context)
@@ -159,7 +183,8 @@ def record_checks(code: str, nomination_id: int):
         status = request.form.get(f"status_{condition.key}", "")
         if status:
             marks[condition.key] = (status, request.form.get(f"note_{condition.key}", ""))
-    operations.record_checks(nomination, marks, reviewer=current_user)
+    all_met = request.form.get("all_met") == "1"
+    operations.record_checks(nomination, marks, reviewer=current_user, all_met=all_met)
     flash(_("审查结果已保存。"), "success")
     return redirect(url_for("nominations.detail", code=compound.code, nomination_id=nomination_id))
 
@@ -221,6 +246,13 @@ def _list_action(code: str, operation, success: str):
 @transaction(back=_index_url)
 def close(code: str):
     return _list_action(code, operations.close_nominations, _("推荐已截止，进入资格审查。"))
+
+
+@bp.post("/compounds/<code>/nominations/reopen")
+@transaction(back=_index_url)
+def reopen(code: str):
+    """Undo closing the nominations, while the vetting has not ended."""
+    return _list_action(code, operations.reopen_nominations, _("推荐已重新开放，可以继续登记推荐。"))
 
 
 @bp.post("/compounds/<code>/nominations/vetted")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
@@ -34,6 +36,20 @@ class Check:
     messages: Any  # {name: {"zh": ..., "en": ...}}
     unconfirmed: bool = False
     notes_zh: str = ""
+    problems: Any = field(default_factory=lambda: MappingProxyType({}))  # {message: Chinese template of what went wrong}
+
+    def problem(self, message: str, values: dict, language: str = "zh",
+                translate: Callable[[str], str] | None = None) -> str:
+        """What went wrong, in words, filled with the finding's values (dates written out).
+
+        The template is Chinese (the source language); ``translate`` (gettext, or a catalog
+        lookup in tests) gives the English of the template, whose placeholders are the same."""
+        template = self.problems.get(message)
+        if template is None:
+            return self.text(message, values, language)
+        if language == "en" and translate is not None:
+            template = translate(template)
+        return template.format_map(_Blank({k: show_value(v, language) for k, v in values.items()}))
 
     def title(self, language: str = "zh") -> str:
         return self.title_en if language == "en" and self.title_en else self.title_zh
@@ -50,6 +66,27 @@ class Check:
 class _Blank(dict):
     def __missing__(self, key):
         return "—"
+
+
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
+
+
+def show_value(value, language: str = "zh") -> str:
+    """A value as a sentence shows it: dates written out (2026年12月31日 / 31 December 2026)."""
+    if hasattr(value, "on") and hasattr(value, "explanation"):  # a rules.CountedDate
+        value = value.on
+    if isinstance(value, date):
+        if language == "en":
+            return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, bool) and language == "en":
+        return "yes" if value else "no"
+    return _show(value)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
 
 
 def _show(value) -> str:
@@ -100,13 +137,29 @@ def load_checks(path: Path = DATA_FILE) -> CheckSet:
             raise CheckDataError(f"{where} ({key}): every message needs a zh text")
         if not raw.get("title_zh"):
             raise CheckDataError(f"{where} ({key}): title_zh is required")
+        problems = _problems(raw.get("problem"), messages, f"{where} ({key})")
         checks.append(Check(
             key=key, title_zh=raw["title_zh"], title_en=raw.get("title_en", ""), severity=raw["severity"],
             citations=tuple(raw.get("citations") or ()), needs=needs, checker=function,
             params=MappingProxyType(dict(raw.get("params") or {})), messages=MappingProxyType(dict(messages)),
             unconfirmed=bool(raw.get("unconfirmed", False)), notes_zh=raw.get("notes_zh", ""),
+            problems=MappingProxyType(problems),
         ))
     return CheckSet(tuple(checks), MappingProxyType(dict(labels)))
+
+
+def _problems(raw, messages: dict, where: str) -> dict[str, str]:
+    """``problem``: one template for every finding message of the check, or one per message."""
+    findings = [name for name in messages if name != "ok"]
+    if isinstance(raw, str):
+        return {name: raw for name in findings}
+    if not isinstance(raw, dict):
+        raise CheckDataError(f"{where}: problem (a template, or one per message) is required")
+    missing = [name for name in findings if not raw.get(name)]
+    unknown = [name for name in raw if name not in findings]
+    if missing or unknown:
+        raise CheckDataError(f"{where}: problem templates missing for {missing}, unknown messages {unknown}")
+    return {name: str(raw[name]) for name in findings}
 
 
 @functools.cache

@@ -5,6 +5,8 @@ once; :mod:`.checkers` are pure functions over them; :mod:`.checks` holds the ch
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -183,3 +185,21 @@ class Outcome:
     evidence: tuple[str, ...] = ()
     procedure_id: int | None = None
     subject: str = ""  # what record it is about, e.g. "procedure:3", "vote:5", "meeting:7"
+
+    def fingerprint(self, check_key: str) -> str:
+        """A digest of what the finding was computed from (the check, the record, the message and
+        every value): a handling applies to the finding with the same fingerprint only, so a finding
+        whose facts change shows again."""
+        values = sorted((key, _plain(value)) for key, value in self.values.items())
+        text = json.dumps([check_key, self.subject, self.message, values], ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "on") and hasattr(value, "explanation"):  # a rules.CountedDate: the date counts
+        return value.on.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

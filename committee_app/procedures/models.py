@@ -14,7 +14,12 @@ Step life cycle (guarded methods below; operations call them and write the audit
        └──waive (reason)──▶ waived   (also from in_progress)
                                │  approve_waiver ▶ settled (the street office approved it, or the
                                │                   rule data lets the organiser waive it alone)
-                               └─ reject_waiver ─▶ pending/in_progress (with the reason)
+                               ├─ reject_waiver ─▶ pending/in_progress (with the reason)
+                               └─ withdraw_waiver ▶ pending/in_progress (the organiser, before approval)
+
+Undo while nothing relies on the step yet: ``reopen`` takes a submitted step (not yet signed
+off) back to in_progress; ``reopen_done`` takes a done step whose later steps have not moved
+back to in_progress (the feature that completed it was undone, e.g. nominations reopened).
 
 A step whose rule says ``street_signoff: true`` is *submitted* when the organiser
 completes it and counts as done (for prerequisites, the overview and the vote gate)
@@ -237,6 +242,46 @@ class ProcedureStep(db.Model):
         self.returned_reason = reason.strip()
         self.returned_at = clock.utcnow()
         self.returned_by_id = by_id
+
+
+    def withdraw_waiver(self) -> None:
+        """The organiser withdraws its waiver request before the street office decides: the step is
+        the organiser's to do again. A pending waiver settles nothing, so no later step relied on it."""
+        if not self.is_waiver_pending:
+            raise StepStateError(f"step {self.key}: no waiver waiting for approval")
+        self.state = IN_PROGRESS if self.started_on is not None else PENDING
+        self.waived_reason = None
+        self.waived_at = None
+        self.waived_by_id = None
+
+    def reopen(self) -> None:
+        """Take back a completion the street office has not yet signed off: a submitted step counts
+        for nothing yet (prerequisites, the vote gate), so no later step relied on it."""
+        self._require((SUBMITTED,), "reopen")
+        self.state = IN_PROGRESS
+        self.done_on = None
+        self.completed_at = None
+        self.completed_by_id = None
+
+    def reopen_done(self) -> None:
+        """Take back a done step whose completing action was undone (the caller checks that no
+        later step relied on it)."""
+        self._require((DONE,), "reopen")
+        self.state = IN_PROGRESS
+        self.done_on = None
+        self.note = None  # the completing action's note ("推荐截止，共 N 人"); the audit log keeps it
+        self.completed_at = None
+        self.completed_by_id = None
+        self.signed_off_at = None
+        self.signed_off_by_id = None
+
+    def unstart(self) -> None:
+        """Back to pending: the work that put the step in progress was undone (nothing recorded on it)."""
+        self._require((IN_PROGRESS,), "unstart")
+        if self.returned_reason is not None or self.documents:
+            raise StepStateError(f"step {self.key}: has a return or documents; it stays in progress")
+        self.state = PENDING
+        self.started_on = None
 
 
 class StepDocument(db.Model):

@@ -18,6 +18,8 @@ from .. import clock, uploads
 from ..audit.operations import record
 from ..extensions import db
 from ..rules import check_date, get_rule_set
+from ..rules.citations import cited
+from ..rules.model import split_items
 from ..storage import operations as storage
 from . import util
 from .models import (
@@ -169,7 +171,7 @@ def set_anchors(procedure: Procedure, *, actor=None, _reissue: bool = False,
             citations = util.deadline_citations(util.procedure_rules(procedure)[notice_step.key])
             raise ProcedureError(
                 _("会议通知已于 %(on)s 发出：改期须重新发出会议通知（替换原通知），不能只改日期。",
-                  on=notice_step.done_on.isoformat()) + _("（依据：%(citations)s）", citations="、".join(citations)),
+                  on=notice_step.done_on.isoformat()) + _("（依据：%(citations)s）", citations=cited(citations)),
                 citations)
     new_anchors = {**procedure.anchors(), **anchors}
     settings = util.effective_settings(procedure.compound)
@@ -262,14 +264,14 @@ def waive_step(step: ProcedureStep, reason: str, *, actor=None, as_street_office
         citations = rule.citations
         raise ProcedureError(
             _("“%(step)s”是法定步骤，任何人不得豁免，须依法完成（依据：%(citations)s）。", step=rule.title_zh,
-              citations="、".join(citations) or "—"), citations)
+              citations=cited(citations) or "—"), citations)
     if not reason or not reason.strip():
         raise ProcedureError(_("豁免步骤须写明理由。"))
     if as_street_office is None:
         as_street_office = util.is_street_office(actor, procedure.compound)
     if as_street_office and not waiver.street_office_may_approve:
         raise ProcedureError(_("规则未允许街道办事处豁免“%(step)s”（依据：%(citations)s）。", step=rule.title_zh,
-                               citations="、".join(waiver.citations)), waiver.citations)
+                               citations=cited(waiver.citations)), waiver.citations)
     before = _step_snapshot(step)
     try:
         if as_street_office:
@@ -324,6 +326,52 @@ def reject_waiver(step: ProcedureStep, officer, reason: str) -> None:
            before=before, after=_step_snapshot(step))
 
 
+def withdraw_waiver(step: ProcedureStep, *, actor=None) -> None:
+    """The organiser withdraws its waiver request before the street office approves it.
+
+    Lawful while it is pending: a waiver awaiting approval settles nothing (prerequisites, the vote
+    gate), so no later step and no legal period relied on it. Refused once approved or refused.
+    """
+    _require_active(step.procedure)
+    rule = _rule(step)
+    if not step.is_waiver_pending:
+        raise ProcedureError(_("“%(step)s”没有待批准的豁免申请，不能撤回（已批准的豁免不能撤回）。", step=rule.title_zh))
+    before = _step_snapshot(step)
+    step.withdraw_waiver()
+    db.session.flush()
+    record("procedure.step.waiver_withdraw", step, compound_id=step.procedure.compound_id, actor=actor,
+           before=before, after=_step_snapshot(step))
+
+
+def can_reopen(step: ProcedureStep, rule) -> bool:
+    """Whether the organiser may take back its completion of ``step``: a step it records by hand,
+    submitted and not yet signed off by the street office."""
+    return (step.procedure.is_active and rule is not None and rule.completed_by == "manual"
+            and step.state == SUBMITTED)
+
+
+def reopen_step(step: ProcedureStep, *, actor=None) -> None:
+    """The organiser takes back a completion the street office has not yet signed off.
+
+    Lawful: a submitted step counts as done only once signed off, so no later step, no deadline
+    and no vote relied on it; the date it was recorded on is kept in the audit log. Refused once
+    signed off (the street office's sign-off stands), and for steps a feature completes (a notice
+    posted, a vote) — those are undone, where the law allows it, in their feature.
+    """
+    _require_active(step.procedure)
+    rule = _rule(step)
+    if rule.completed_by != "manual":
+        raise ProcedureError(_("“%(step)s”由相应功能完成，不能在此撤销。", step=rule.title_zh))
+    if step.state != SUBMITTED:
+        raise ProcedureError(_("只有已提交、街道办事处尚未签核的步骤可以撤回重办；“%(step)s”当前不能撤回。",
+                               step=rule.title_zh))
+    before = _step_snapshot(step)
+    step.reopen()
+    db.session.flush()
+    record("procedure.step.reopen", step, compound_id=step.procedure.compound_id, actor=actor,
+           before=before, after=_step_snapshot(step))
+
+
 def sign_off_step(step: ProcedureStep, officer) -> None:
     """The street officer confirms a submitted step; it now counts as done."""
     _require_active(step.procedure)
@@ -353,6 +401,57 @@ def return_step(step: ProcedureStep, officer, reason: str) -> None:
            before=before, after=_step_snapshot(step))
 
 
+def _action_step(compound, action: str) -> ProcedureStep | None:
+    procedure = util.active_procedure(compound)
+    if procedure is None:
+        return None
+    rules = util.procedure_rules(procedure)
+    return next((s for s in procedure.steps if s.key in rules and rules[s.key].action == action), None)
+
+
+def start_action(compound, action: str, *, on: date, actor=None) -> ProcedureStep | None:
+    """Mark the active procedure's step done by ``action`` in progress when its work begins (the
+    nominations are opened, the candidate list is posted): the timeline then says "进行中", not "待办".
+    Nothing happens when there is no such step or it is not pending."""
+    step = _action_step(compound, action)
+    if step is None or step.state != PENDING:
+        return None
+    start_step(step, actor=actor, on=on)
+    return step
+
+
+def undo_action(compound, action: str, *, actor=None, reason: str = "") -> ProcedureStep | None:
+    """The feature undid the work that completed ``action``'s step (nominations reopened): the step
+    goes back to in progress. Refused when a later step already relies on it (settled, submitted or
+    with work recorded); a later step that was only marked in progress goes back to pending."""
+    step = _action_step(compound, action)
+    if step is None or step.state in OPEN_STATES:
+        return None
+    procedure = step.procedure
+    rules = util.procedure_rules(procedure)
+    rule = rules[step.key]
+    if step.state != DONE or step.signed_off_at is not None:
+        raise ProcedureError(_("“%(step)s”不是已完成状态或已经街道办事处签核，不能撤销。", step=rule.title_zh))
+    dependants = [s for s in procedure.steps if s.key in rules and step.key in rules[s.key].prerequisites]
+    for later in dependants:
+        if not later.is_open or later.documents or later.returned_reason is not None:
+            raise ProcedureError(_("后续步骤“%(step)s”已经办理，不能再撤销“%(this)s”。",
+                                   step=rules[later.key].title_zh, this=rule.title_zh))
+    before = _step_snapshot(step)
+    step.reopen_done()
+    for later in dependants:
+        if later.state != PENDING:
+            later_before = _step_snapshot(later)
+            later.unstart()
+            db.session.flush()
+            record("procedure.step.unstart", later, compound_id=procedure.compound_id, actor=actor,
+                   before=later_before, after=_step_snapshot(later))
+    db.session.flush()
+    record("procedure.step.reopen", step, compound_id=procedure.compound_id, actor=actor,
+           before=before, after={**_step_snapshot(step), "reason": reason or action})
+    return step
+
+
 def complete_action(compound, action: str, *, on: date, actor=None, note: str | None = None,
                     documents: Iterable[tuple[str, bytes]] = ()) -> ProcedureStep | None:
     """Complete the active procedure's step that the feature ``action`` completes.
@@ -373,7 +472,7 @@ def complete_action(compound, action: str, *, on: date, actor=None, note: str | 
     rule = rules[step.key]
     if action == "meeting_notice" and procedure.meeting_on is None:
         raise ProcedureError(_("须先确定业主大会会议日期，才能发出会议通知（依据：%(citations)s）。",
-                               citations="、".join(util.deadline_citations(rule))), util.deadline_citations(rule))
+                               citations=cited(util.deadline_citations(rule))), util.deadline_citations(rule))
     if action == "vote" and procedure.election_on is None:
         set_anchors(procedure, actor=actor, election_on=on)
     return complete_step(step, on=on, actor=actor, note=note, documents=documents)
@@ -435,6 +534,8 @@ def update_settings(compound, values: dict, *, actor=None) -> dict:
             raise ProcedureError(_("未知的设置项：%(key)s", key=key)) from None
         if not overridable(setting):
             raise ProcedureError(_("“%(title)s”由法律确定，不能按小区修改。", title=setting.title_zh))
+        if setting.items_from:
+            raw = _listed_items(setting, rule_set, raw)
         try:
             value = setting.coerce(raw)
         except ValueError:
@@ -460,6 +561,16 @@ def update_settings(compound, values: dict, *, actor=None) -> dict:
     return changes
 
 
+def _listed_items(setting, rule_set, raw) -> str:
+    """A list setting's value checked item by item against the rule data, stored as "a,b"."""
+    allowed = {subject.key for subject in rule_set.subjects}  # a special one listed changes nothing
+    items = split_items(str(raw or ""))
+    for item in items:
+        if item not in allowed:
+            raise ProcedureError(_("“%(title)s”只能选择名单中的表决事项。", title=setting.title_zh))
+    return ",".join(items)
+
+
 def _allowed_hint(setting) -> str:
     if setting.type == "int":
         parts = []
@@ -471,7 +582,7 @@ def _allowed_hint(setting) -> str:
             parts.append(_("须为单数"))
         return "（" + "，".join(parts) + "）" if parts else ""
     if setting.type == "choice":
-        return "（" + _("可选：%(choices)s", choices="、".join(setting.choices)) + "）"
+        return "（" + _("可选：%(choices)s", choices="、".join(words for _v, words in util.setting_choices(setting))) + "）"
     if setting.type == "bool":
         return "（" + _("是或否") + "）"
     return ""

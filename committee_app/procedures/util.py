@@ -19,6 +19,8 @@ from .. import clock
 from ..extensions import db
 from ..rules import (CountedDate, DeadlineRule, RuleSet, StepRule, Violation, check_date, counted_due_date, due_date,
                      earliest_after, get_rule_set)
+from ..rules.citations import cited
+from ..rules.model import split_items
 from ..web.rows import Unavailable, isolated
 from .models import DONE, OPEN_STATES, SUBMITTED, Procedure, ProcedureStep
 
@@ -134,7 +136,7 @@ def violation_text(violation: Violation, citations: tuple[str, ...]) -> str:
     locale = get_locale()
     message = violation.message_en if locale is not None and locale.language == "en" else violation.message_zh
     if citations:
-        return _("%(message)s（依据：%(citations)s）", message=message, citations="、".join(citations))
+        return _("%(message)s（依据：%(citations)s）", message=message, citations=cited(citations))
     return message
 
 
@@ -214,6 +216,7 @@ class ProcedureOverview:
     is_overdue: bool
     signoffs_waiting: int  # steps completed and waiting for the street office's sign-off
     error: Unavailable | None = None  # a due date that could not be computed ("无法计算" and why)
+    current_step_title_en: str | None = None  # the current step's title in English (rule data)
 
 
 def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
@@ -275,6 +278,7 @@ def procedure_overview(compound_ids: list[int]) -> dict[int, ProcedureOverview]:
             procedure_id=procedure.id, kind=procedure.kind, title=procedure_title(procedure),
             current_step_key=current.key if current else None,
             current_step_title=current.title_zh if current else None,
+            current_step_title_en=current.title_en if current else None,
             next_due_on=next_due, overdue_steps=overdue, is_overdue=overdue > 0, signoffs_waiting=waiting,
             error=error,
         )
@@ -309,7 +313,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
         step, rule = waived[0]
         return _("“%(step)s”已被豁免但未经街道办事处批准，不能视为已完成，暂不能开始投票（依据：%(citations)s）",
                  step=rule.title_zh if rule else step.key,
-                 citations="、".join((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
+                 citations=cited((rule.waiver.citations if rule and rule.waiver else rule.citations) if rule else ()))
     step = meeting_notice_step(procedure)
     if step is None:
         return None
@@ -317,7 +321,7 @@ def vote_gate(compound, opens_on: date) -> str | None:
     citations = deadline_citations(rule)
     if step.state != DONE or step.done_on is None:
         return _("会议通知尚未发出：须先完成“%(step)s”，并公告满法定期限后方可开始投票（依据：%(citations)s）",
-                 step=rule.title_zh, citations="、".join(citations))
+                 step=rule.title_zh, citations=cited(citations))
     settings = effective_settings(compound)
     violation = check_date(rule.deadline, step.done_on, {"meeting_on": opens_on}, settings) if rule.deadline else None
     if violation is not None:
@@ -325,11 +329,11 @@ def vote_gate(compound, opens_on: date) -> str | None:
         return _("会议通知于 %(posted)s 发出，投票最早可于 %(earliest)s 开始（通知须提前至少 %(days)s 日，"
                  "张贴当日不计入，民法典第201条）；%(opens)s 不可开始投票（依据：%(citations)s）",
                  posted=step.done_on.isoformat(), earliest=_earliest_vote_on(rule.deadline, step.done_on, settings),
-                 days=days, opens=opens_on.isoformat(), citations="、".join(citations))
+                 days=days, opens=opens_on.isoformat(), citations=cited(citations))
     if procedure.meeting_on is not None and opens_on < procedure.meeting_on:
         return _("投票开始日期 %(opens)s 早于会议通知载明的会议日期 %(meeting)s（依据：%(citations)s）",
                  opens=opens_on.isoformat(), meeting=procedure.meeting_on.isoformat(),
-                 citations="、".join(citations))
+                 citations=cited(citations))
     return None
 
 
@@ -430,12 +434,73 @@ def setting_text(value) -> str:
     return str(value)
 
 
-def setting_display(value) -> str:
+_ZH_DIGITS = "零一二三四五六七八九十"
+_EN_COUNTS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+              10: "ten"}
+_EN_PARTS = {2: ("half", "halves"), 3: ("third", "thirds"), 4: ("quarter", "quarters"), 5: ("fifth", "fifths"),
+             6: ("sixth", "sixths"), 7: ("seventh", "sevenths"), 8: ("eighth", "eighths"), 9: ("ninth", "ninths"),
+             10: ("tenth", "tenths")}
+
+
+def _zh_number(n: int) -> str:
+    if 0 <= n <= 10:
+        return _ZH_DIGITS[n]
+    if n < 20:
+        return "十" + _ZH_DIGITS[n - 10]
+    return str(n)
+
+
+def fraction_words(value, language: str = "zh") -> str:
+    """A share in words: 三分之一 / one third (the figure for shares with no common name)."""
+    numerator, denominator = value.numerator, value.denominator
+    if language == "en":
+        if numerator in _EN_COUNTS and denominator in _EN_PARTS:
+            one, many = _EN_PARTS[denominator]
+            return f"{_EN_COUNTS[numerator]} {one if numerator == 1 else many}"
+        return f"{numerator}/{denominator}"
+    if numerator <= 20 and denominator <= 20:
+        return f"{_zh_number(denominator)}分之{_zh_number(numerator)}"
+    return f"{numerator}/{denominator}"
+
+
+def _language() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def setting_display(value, setting=None, rule_set=None) -> str:
+    """A setting's value in words for the page: never the raw key of a choice or a subject."""
+    from fractions import Fraction
+
+    language = _language()
     if value is True:
         return _("是")
     if value is False:
         return _("否")
+    if setting is not None and setting.type == "choice":
+        return setting.choice_label(value, language)
+    if setting is not None and setting.items_from == "subjects" and rule_set is not None:
+        titles = [local_text(subject, "title") for subject in rule_set.subjects if subject.key in split_items(value)]
+        return "；".join(titles) if titles else _("无")
+    if isinstance(value, Fraction):
+        return fraction_words(value, language)
     return setting_text(value)
+
+
+def setting_items(setting, rule_set) -> list:
+    """The rule data entries a list setting may name: for ``subjects``, the ordinary ones
+    (only an ordinary subject can be made stricter; CC art 278 ¶2 fixes the special ones)."""
+    if setting.items_from == "subjects":
+        return [subject for subject in rule_set.subjects if subject.matter == "ordinary"]
+    return []
+
+
+def setting_choices(setting) -> list[tuple[str, str]]:
+    """(value, words) of a choice setting for the form's select, in the UI's language."""
+    language = _language()
+    return [(value, setting.choice_label(value, language)) for value in setting.choices]
 
 
 def committee_term_end(compound) -> date | None:
@@ -446,3 +511,146 @@ def committee_term_end(compound) -> date | None:
         return None
     committee = current_committee(compound)
     return getattr(committee, "term_ends_on", None) if committee is not None else None
+
+
+# --------------------------------------------------------------------------- the stepper
+
+#: what a step shows, from its state and its prerequisites (a pending step is "ready" once every
+#: prerequisite is settled, else "blocked"; an organiser's waiver awaiting approval is its own status)
+STATUS_LABELS = {"blocked": "未开始", "ready": "可以办理", "in_progress": "进行中", "returned": "退回改正",
+                 "submitted": "待街道签核", "waiver_pending": "豁免待批准", "done": "已完成", "waived": "已豁免"}
+STATUS_BADGES = {"blocked": "text-bg-light border", "ready": "text-bg-warning", "in_progress": "text-bg-primary",
+                 "returned": "text-bg-danger", "submitted": "text-bg-info", "waiver_pending": "text-bg-info",
+                 "done": "text-bg-success", "waived": "text-bg-secondary"}
+#: statuses of a step nobody needs to look at again (collapsed on the stepper)
+FINISHED_STATUSES = ("done", "waived")
+#: where the work of an action step is done (endpoint of the feature's page)
+ACTION_PAGES = {"nominations": "nominations.index", "vetting": "nominations.index",
+                "candidate_list": "nominations.index", "vote": "voting.index", "count": "voting.index",
+                "result_notice": "voting.index"}
+
+
+def step_status(step: ProcedureStep, prerequisites_missing: tuple[str, ...] = ()) -> str:
+    """The status the stepper shows for ``step`` (a key of :data:`STATUS_LABELS`)."""
+    if step.state == "waived":
+        return "waiver_pending" if step.is_waiver_pending else "waived"
+    if step.state == DONE:
+        return "done"
+    if step.state == SUBMITTED:
+        return "submitted"
+    if step.is_returned:
+        return "returned"
+    if step.state == "in_progress":
+        return "in_progress"
+    return "blocked" if prerequisites_missing else "ready"
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    key: str
+    title_zh: str
+    title_en: str
+    number: int  # 1-based
+    steps: tuple[StepView, ...]
+    settled: int  # steps done or waived (approved)
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.settled == self.total
+
+
+@dataclass(frozen=True)
+class Stepper:
+    phases: tuple[PhaseView, ...]
+    current: StepView | None  # the first step (in order) not yet settled; None when all are
+    current_phase: PhaseView | None
+    also_open: tuple[StepView, ...]  # other steps that may be worked on now (ready or in progress)
+    settled: int
+    total: int
+
+    def phase_of(self, step_view: StepView) -> PhaseView | None:
+        return next((phase for phase in self.phases if step_view in phase.steps), None)
+
+
+def stepper(procedure: Procedure, views: list[StepView]) -> Stepper:
+    """Group the timeline's steps into the rule data's phases (one group when it declares none) and
+    find the step the procedure is at: the first one not settled."""
+    rule_procedure = next((p for p in get_rule_set(procedure.rule_set).procedures if p.kind == procedure.kind), None)
+    declared = rule_procedure.phases if rule_procedure is not None else ()
+    groups: list[tuple[str, str, str, list[StepView]]] = []
+    if declared:
+        by_key = {phase.key: (phase.key, phase.title_zh, phase.title_en, []) for phase in declared}
+        groups = list(by_key.values())
+        for view in views:
+            key = view.rule.phase if view.rule is not None and view.rule.phase in by_key else declared[-1].key
+            by_key[key][3].append(view)
+        groups = [group for group in groups if group[3]]
+    else:
+        groups = [("all", "步骤", "Steps", list(views))]
+    phases = tuple(PhaseView(key, zh, en, number, tuple(steps), sum(1 for v in steps if v.step.is_settled))
+                   for number, (key, zh, en, steps) in enumerate(groups, 1))
+    current = next((view for view in views if not view.step.is_settled), None)
+    current_phase = next((phase for phase in phases if current in phase.steps), None) if current else None
+    also_open = tuple(view for view in views if view is not current and not view.step.is_settled
+                      and step_status(view.step, view.prerequisites_missing) in ("ready", "in_progress", "returned"))
+    return Stepper(phases, current, current_phase, also_open, sum(phase.settled for phase in phases), len(views))
+
+
+def next_action_text(view: StepView, *, is_street_office: bool = False) -> str:
+    """What to do next about ``view``'s step, in plain words."""
+    step, rule = view.step, view.rule
+    status = step_status(step, view.prerequisites_missing)
+    if status == "submitted":
+        return (_("组织方已记录完成，请核对材料后签核通过，或退回责令改正。") if is_street_office
+                else _("已记录完成，等待街道办事处签核；签核前发现有误可以撤回重办。"))
+    if status == "waiver_pending":
+        return (_("组织方申请豁免此步骤，请批准或不批准。") if is_street_office
+                else _("已申请豁免，等待街道办事处批准；批准前可以撤回申请。"))
+    if status == "returned":
+        return _("街道办事处退回：%(reason)s。请改正后重新记录完成。", reason=step.returned_reason)
+    if status == "blocked":
+        return _("须先完成：%(steps)s。", steps="；".join(view.prerequisites_missing))
+    if rule is None:
+        return ""
+    action = rule.action
+    if action == "roll_notice":
+        return _("核对业主名册后发布名册公示，公示期内受理异议。")
+    if action == "meeting_notice":
+        return _("填写会议日期、地点和议题，张贴会议通知。")
+    if action == "nominations":
+        return (_("正在收集候选人推荐；推荐结束后在“候选人推荐”页截止推荐。") if status == "in_progress"
+                else _("在“候选人推荐”页开始收集推荐，公布候选人条件和推荐办法。"))
+    if action == "vetting":
+        return _("在“候选人推荐”页逐一审查候选人资格，记录审查轮次后结束资格审查。")
+    if action == "candidate_list":
+        return (_("候选人名单公示中；异议期满、异议全部答复后确定名单。") if status == "in_progress"
+                else _("在“候选人推荐”页公示候选人名单。"))
+    if action == "vote":
+        return _("在“投票”页安排并开始投票；会议通知须已公告满法定期限。")
+    if action == "count":
+        return _("投票结束后在“投票”页计票并形成计票记录。")
+    if action == "result_notice":
+        return _("在“投票”页公告表决和选举结果。")
+    if step.state == "in_progress":
+        return _("办好后登记完成日期，并上传相关材料。")
+    return _("开始办理此步骤；办好后登记完成日期并上传材料。")
+
+
+def days_left_text(due_on: date | None, today: date, kind: str | None) -> str | None:
+    """"还剩 5 天" / "已逾期 3 天" / "今天截止" for a deadline; "5 天后可办理" for an earliest date."""
+    from flask_babel import ngettext
+
+    if due_on is None:
+        return None
+    days = (due_on - today).days
+    if kind == "after":
+        return ngettext("%(num)s 天后可以办理", "%(num)s 天后可以办理", days) if days > 0 else _("现在可以办理")
+    if days > 0:
+        return ngettext("还剩 %(num)s 天", "还剩 %(num)s 天", days)
+    if days == 0:
+        return _("今天截止")
+    return ngettext("已逾期 %(num)s 天", "已逾期 %(num)s 天", -days)

@@ -1,7 +1,7 @@
 """Procedure pages: start, timeline, anchors, step actions, sign-off, notices, settings."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -10,6 +10,7 @@ from .. import clock
 from ..extensions import db
 from ..policy import Ability, authorize, can, get_compound_or_404
 from ..rules import get_rule_set
+from ..rules.model import split_items
 from ..storage import operations as storage
 from ..web.transaction import attempt, transaction
 from . import forms, operations, util
@@ -20,7 +21,7 @@ bp = Blueprint("procedures", __name__)
 
 @bp.context_processor
 def _template_helpers():
-    return {"procedure_labels": util, "local": util.local_text}
+    return {"procedure_labels": util, "local": util.local_text, "days_left": util.days_left_text}
 
 
 # --------------------------------------------------------------------------- loading
@@ -115,6 +116,17 @@ def timeline(code: str, procedure_id: int):
     today = clock.today()
     complete_form = forms.CompleteStepForm(data={"done_on": today})
     steps = util.timeline(procedure, settings, today)
+    can_manage = can(current_user, Ability.MANAGE, compound) and procedure.is_active
+    can_sign_off = can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active
+    stepper = util.stepper(procedure, steps)
+    statuses = {view.step.id: util.step_status(view.step, view.prerequisites_missing) for view in steps}
+    # the steps shown open: the current one, and those waiting for this user's decision or work
+    waiting_for_me = [view for view in steps if can_sign_off and statuses[view.step.id] in ("submitted", "waiver_pending")]
+    opened = {view.step.id for view in waiting_for_me}
+    if stepper.current is not None:
+        opened.add(stepper.current.step.id)
+    if can_manage:
+        opened |= {view.step.id for view in steps if statuses[view.step.id] in ("returned", "in_progress")}
     return render_template(
         "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
         rule_set=rule_set, steps=steps, today=today,
@@ -122,8 +134,14 @@ def timeline(code: str, procedure_id: int):
         anchors_used=util.anchors_used(procedure), anchors_form=anchors_form, complete_form=complete_form,
         reason_form=forms.ReasonForm(), document_form=forms.DocumentForm(), plain_form=forms.PlainForm(),
         notices=util.step_notices(procedure), settings=settings,
-        can_manage=can(current_user, Ability.MANAGE, compound) and procedure.is_active,
-        can_sign_off=can(current_user, Ability.SIGN_OFF, compound) and procedure.is_active,
+        can_manage=can_manage, can_sign_off=can_sign_off, stepper=stepper, statuses=statuses, opened=opened,
+        waiting_for_me=waiting_for_me,
+        next_action={view.step.id: util.next_action_text(view, is_street_office=can_sign_off)
+                     for view in steps if not view.step.is_settled},
+        reopenable={view.step.id for view in steps if can_manage and operations.can_reopen(view.step, view.rule)},
+        # a feature's page, when that feature is installed (features meet only through hooks)
+        action_pages={action: endpoint for action, endpoint in util.ACTION_PAGES.items()
+                      if endpoint in current_app.view_functions},
         waiver_options={view.step.id: util.waiver_option(view.rule, current_user, compound)
                         for view in steps} if procedure.is_active else {},
     )
@@ -210,6 +228,30 @@ def waive_step(code: str, step_id: int):
             flash(_("已豁免此步骤。"), "success")
     else:
         _flash_errors(form)
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/waiver/withdraw")
+@transaction(back=_step_url)
+def withdraw_waiver(code: str, step_id: int):
+    """The organiser withdraws its waiver request before the street office decides (undo)."""
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PlainForm().validate_on_submit():
+        operations.withdraw_waiver(step, actor=current_user)
+        flash(_("已撤回豁免申请，此步骤须继续办理。"), "success")
+    return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
+
+
+@bp.post("/compounds/<code>/steps/<int:step_id>/reopen")
+@transaction(back=_step_url)
+def reopen_step(code: str, step_id: int):
+    """The organiser takes back a completion the street office has not signed off yet (undo)."""
+    compound, step = _step(code, step_id)
+    authorize(Ability.MANAGE, compound)
+    if forms.PlainForm().validate_on_submit():
+        operations.reopen_step(step, actor=current_user)
+        flash(_("已撤回完成记录，此步骤重新进行中；改正后请重新记录完成。"), "success")
     return _to_timeline(compound, step.procedure_id, f"step-{step.id}")
 
 
@@ -367,7 +409,8 @@ def _render_settings(compound, status: int = 200, submitted: dict | None = None)
     rule_set = get_rule_set(compound.rule_set)
     values = util.effective_settings(compound)
     rows = [{"setting": s, "value": values[s.key], "is_overridden": s.key in (compound.setting_overrides or {}),
-             "editable": operations.overridable(s), "submitted": (submitted or {}).get(s.key)}
+             "editable": operations.overridable(s), "submitted": (submitted or {}).get(s.key),
+             "chosen": split_items((submitted or {}).get(s.key, values[s.key])) if s.items_from else []}
             for s in rule_set.settings]
     return render_template("procedures/settings.html", compound=compound, rule_set=rule_set, rows=rows,
                            form=forms.PlainForm(), can_manage=can(current_user, Ability.MANAGE, compound)), status
@@ -390,12 +433,18 @@ def save_settings(code: str):
         if setting.type == "bool":
             if f"present-{setting.key}" in request.form:
                 values[setting.key] = "true" if request.form.get(setting.key) else "false"
+        elif setting.items_from:
+            if f"present-{setting.key}" in request.form:
+                raw = ",".join(request.form.getlist(setting.key))
+                if split_items(raw) != split_items(current[setting.key]):
+                    values[setting.key] = raw
         elif setting.key in request.form:
             raw = request.form[setting.key].strip()
             if raw != operations._storable(current[setting.key]) and raw != str(current[setting.key]):
                 values[setting.key] = raw
     changes, refusal = attempt(lambda: operations.update_settings(compound, values, actor=current_user))
     if refusal:
-        return _render_settings(compound, 400, submitted=dict(request.form))
+        submitted = {key: ",".join(request.form.getlist(key)) for key in request.form}
+        return _render_settings(compound, 400, submitted=submitted)
     flash(_("已保存 %(n)s 项设置。", n=len(changes)) if changes else _("没有修改。"), "success")
     return redirect(url_for("procedures.settings", code=compound.code))

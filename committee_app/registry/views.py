@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from .. import clock
 from ..extensions import db
 from ..features import hooks
-from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, scope_of
 from ..privacy import audit_personal_data
 from ..web import datacache
@@ -188,19 +187,6 @@ def roll_template(code: str, fmt: str):
         abort(404)
     name = ("名册模板" if lang.startswith("zh") else "roll-template") + f".{fmt}"
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-
-
-@bp.get("/compounds/<code>/roll/notice.pdf")
-@transaction
-def roll_notice(code: str):
-    """The full roll notice (names unmasked): for the roles that need it, every download audited.
-    The copy posted on the public board is masked (``roll_notice_context(public=True)``)."""
-    compound = get_compound_or_404(code)
-    authorize(Ability.PERSONAL_DATA, compound)
-    pdf = render_pdf("roll_notice.html", **util.roll_notice_context(compound))
-    audit_personal_data("roll.notice_pdf", compound)
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f"inline; filename=roll-notice-{compound.code}.pdf", "Cache-Control": "no-store"})
 
 
 @bp.get("/admin/registry")

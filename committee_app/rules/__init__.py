@@ -25,6 +25,7 @@ from .model import (
     CandidateCondition,
     ChecklistItem,
     DeadlineRule,
+    Phase,
     Procedure,
     RuleSet,
     Setting,
@@ -41,6 +42,7 @@ from .thresholds import (
 )
 
 __all__ = [
+    "Phase",
     "DateOutOfRange",
     "CandidateCondition",
     "ChecklistItem",

@@ -90,3 +90,27 @@ def law_names(keys_or_key, separator: str = "；") -> str:
     if isinstance(keys_or_key, str):
         return cite(keys_or_key).label
     return separator.join(cite(key).label for key in keys_or_key)
+
+
+def cited(keys_or_key, separator: str = "、") -> str:
+    """Messages shown to people ("……（依据：%(citations)s）"): the laws' names and articles in the
+    UI's language, never the internal keys."""
+    from ..i18n import ui_language
+
+    language = ui_language()
+    keys = [keys_or_key] if isinstance(keys_or_key, str) else list(keys_or_key or ())
+    return separator.join(cite(key, language).label for key in keys)
+
+
+@lru_cache(maxsize=1)
+def _keys_in_text() -> re.Pattern:
+    keys = sorted(table()["citations"], key=len, reverse=True)  # the longest key first: a range before its first article
+    return re.compile(r"(?<![A-Za-z])(?:" + "|".join(re.escape(key) for key in keys) + r")(?![0-9-]| art \d)")
+
+
+def readable(text: str, locale: str = "zh") -> str:
+    """A message written with citation keys ("……（依据：PMR art 14）") as people read it:
+    "……（依据：《物业管理条例》第十四条）". Keys not in the table are left as they are."""
+    if not text:
+        return text
+    return _keys_in_text().sub(lambda match: cite(match.group(0), locale).label, str(text))

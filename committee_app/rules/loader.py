@@ -39,6 +39,7 @@ from .model import (
     PERIOD_DIRECTIONS,
     PERIOD_KINDS,
     PROCEDURE_KINDS,
+    SETTING_ITEM_SECTIONS,
     SETTING_TYPES,
     SITUATIONS,
     STEP_ACTIONS,
@@ -49,6 +50,7 @@ from .model import (
     ChecklistItem,
     DeadlineRule,
     PeriodCounting,
+    Phase,
     Procedure,
     RuleSet,
     Setting,
@@ -57,6 +59,7 @@ from .model import (
     Subject,
     Threshold,
     WaiverRule,
+    split_items,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -200,7 +203,7 @@ def _merge_procedures(target: dict[str, dict[str, Any]], raw: Any, filename: str
             raise RuleDataError(f"{filename}: {path}: unknown procedure kind {kind!r}")
         if not isinstance(body, dict):
             raise RuleDataError(f"{filename}: {path}: expected a mapping")
-        unknown = sorted(set(body) - {"title_zh", "title_en", "steps"})
+        unknown = sorted(set(body) - {"title_zh", "title_en", "phases", "steps"})
         if unknown:
             raise RuleDataError(f"{filename}: {path}.{unknown[0]}: unknown key")
         procedure = target.setdefault(kind, {"top": {}, "steps": {}, "file": filename})
@@ -306,6 +309,8 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
     conditions = tuple(_build_condition(entry, settings_by_key) for entry in merged.candidate_conditions.values())
     checklists = tuple(_build_checklist_item(entry) for entry in merged.checklists.values())
     counting = tuple(_build_period_counting(entry) for entry in merged.period_counting.values())
+    subjects = tuple(_build_subject(entry) for entry in merged.subjects.values())
+    _check_setting_items(merged, settings, {"subjects": {subject.key for subject in subjects}})
     return RuleSet(
         key=key,
         title_zh=title_zh,
@@ -317,9 +322,20 @@ def _build_rule_set(key: str, merged: _Merged) -> RuleSet:
         candidate_conditions=conditions,
         checklists=checklists,
         source_files=tuple(merged.files),
-        subjects=tuple(_build_subject(entry) for entry in merged.subjects.values()),
+        subjects=subjects,
         period_counting=counting,
     )
+
+
+def _check_setting_items(merged: _Merged, settings: tuple[Setting, ...], sections: dict[str, set[str]]) -> None:
+    """A text setting with ``items_from`` lists only keys of that section."""
+    for setting in settings:
+        if setting.items_from is None:
+            continue
+        for item in split_items(str(setting.value)):
+            if item not in sections[setting.items_from]:
+                raise RuleDataError(f"{merged.file}: settings: {setting.key}: value {item!r} is not a key of "
+                                    f"{setting.items_from}")
 
 
 def _where(section: str, entry: _Entry) -> str:
@@ -330,8 +346,8 @@ def _build_setting(entry: _Entry) -> Setting:
     fields = _Fields(
         entry.data, entry.file, _where("settings", entry),
         required={"key", "value", "type", "title_zh", "title_en", "citations", "unconfirmed"},
-        optional={"choices", "minimum", "maximum", "must_be_odd", "per_compound", "conflicts_with",
-                  "notes_zh", "notes_en"},
+        optional={"choices", "choice_labels", "minimum", "maximum", "must_be_odd", "per_compound",
+                  "conflicts_with", "notes_zh", "notes_en", "items_from"},
     )
     setting_type = fields.one_of("type", SETTING_TYPES, "setting type")
     unconfirmed = fields.flag("unconfirmed")
@@ -340,6 +356,10 @@ def _build_setting(entry: _Entry) -> Setting:
         fields.fail("choices", "a choice setting needs its allowed values")
     if setting_type != "choice" and choices:
         fields.fail("choices", "only a choice setting has choices")
+    choice_labels = _choice_labels(fields, choices)
+    items_from = fields.one_of("items_from", SETTING_ITEM_SECTIONS, "section")
+    if items_from is not None and setting_type != "str":
+        fields.fail("items_from", "only a text setting lists keys of another section")
     limits = {name: fields.whole(name) for name in ("minimum", "maximum")}
     must_be_odd = fields.flag("must_be_odd")
     if setting_type != "int" and (must_be_odd or any(v is not None for v in limits.values())):
@@ -360,6 +380,8 @@ def _build_setting(entry: _Entry) -> Setting:
         conflicts_with=fields.citations("conflicts_with", allow_empty=True),
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
+        choice_labels=choice_labels,
+        items_from=items_from,
     )
     raw_value = entry.data["value"]
     if setting_type in ("int", "bool") and isinstance(raw_value, str):
@@ -369,6 +391,30 @@ def _build_setting(entry: _Entry) -> Setting:
     except ValueError as error:
         fields.fail("value", str(error))
     return replace(setting, value=value)
+
+
+def _choice_labels(fields: _Fields, choices: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """``choice_labels: {value: {zh: …, en: …}}``: words for every allowed value, and only for those."""
+    raw = fields.data.get("choice_labels")
+    if not choices:
+        if raw is not None:
+            fields.fail("choice_labels", "only a choice setting has choice labels")
+        return ()
+    if not isinstance(raw, dict):
+        fields.fail("choice_labels", "a choice setting needs a label (zh and en) for each allowed value")
+    for value in raw:
+        if value not in choices:
+            fields.fail(f"choice_labels.{value}", f"not one of the choices: {', '.join(choices)}")
+    labels = []
+    for value in choices:
+        label = raw.get(value)
+        if not isinstance(label, dict) or set(label) != {"zh", "en"}:
+            fields.fail(f"choice_labels.{value}", "needs exactly zh and en")
+        for language in ("zh", "en"):
+            if not isinstance(label[language], str) or not label[language].strip():
+                fields.fail(f"choice_labels.{value}.{language}", f"expected non-empty text, got {label[language]!r}")
+        labels.append((value, label["zh"], label["en"]))
+    return tuple(labels)
 
 
 def _build_threshold(entry: _Entry) -> Threshold:
@@ -416,13 +462,60 @@ def _build_subject(entry: _Entry) -> Subject:
 
 def _build_procedure(kind: str, body: dict[str, Any], settings: dict[str, Setting]) -> Procedure:
     file = body["file"]
-    top = _Fields(body["top"], file, f"procedures.{kind}", {"title_zh", "title_en"}, set())
+    top = _Fields(body["top"], file, f"procedures.{kind}", {"title_zh", "title_en"}, {"phases"})
     entries = body["steps"]
     if not entries:
         top.fail("steps", "a procedure needs at least one step")
     known_steps = set(entries)
     steps = tuple(_build_step(kind, entry, known_steps, settings) for entry in entries.values())
-    return Procedure(kind=kind, title_zh=top.text("title_zh"), title_en=top.text("title_en"), steps=steps)
+    phases = _build_phases(body, kind, steps, entries)
+    return Procedure(kind=kind, title_zh=top.text("title_zh"), title_en=top.text("title_en"), steps=steps,
+                     phases=phases)
+
+
+def _build_phases(body: dict[str, Any], kind: str, steps: tuple[StepRule, ...], entries: dict) -> tuple[Phase, ...]:
+    """The procedure's phases. Optional; once declared, every step names one, the steps of a phase
+    are consecutive and follow the phases' order, and every phase has a step."""
+    file, path = body["file"], f"procedures.{kind}"
+    raw = body["top"].get("phases")
+    step_path = {entry.data["key"]: (entry.file, f"{path}.steps[{entry.index}]") for entry in entries.values()}
+    if raw is None:
+        for step in steps:
+            if step.phase is not None:
+                where, at = step_path[step.key]
+                raise RuleDataError(f"{where}: {at}.phase: the procedure declares no phases")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise RuleDataError(f"{file}: {path}.phases: expected a non-empty list")
+    phases: list[Phase] = []
+    for index, item in enumerate(raw):
+        where = f"{path}.phases[{index}]"
+        if not isinstance(item, dict):
+            raise RuleDataError(f"{file}: {where}: expected a mapping")
+        fields = _Fields(item, file, where, {"key", "title_zh", "title_en"}, set())
+        key = item["key"]
+        if not isinstance(key, str) or not _KEY.match(key):
+            fields.fail("key", f"not a valid key: {key!r}")
+        if any(phase.key == key for phase in phases):
+            fields.fail("key", f"duplicate phase {key!r}")
+        phases.append(Phase(key=key, title_zh=fields.text("title_zh"), title_en=fields.text("title_en")))
+    order = {phase.key: index for index, phase in enumerate(phases)}
+    last = 0
+    for step in steps:
+        where, at = step_path[step.key]
+        if step.phase is None:
+            raise RuleDataError(f"{where}: {at}.phase: missing (the procedure declares phases)")
+        if step.phase not in order:
+            raise RuleDataError(f"{where}: {at}.phase: unknown phase {step.phase!r}; expected one of: "
+                                f"{', '.join(order)}")
+        if order[step.phase] < last:
+            raise RuleDataError(f"{where}: {at}.phase: phase {step.phase!r} comes before the previous step's; "
+                                "a phase's steps must be consecutive, in the phases' order")
+        last = order[step.phase]
+    unused = [phase.key for phase in phases if phase.key not in {step.phase for step in steps}]
+    if unused:
+        raise RuleDataError(f"{file}: {path}.phases: phase {unused[0]!r} has no step")
+    return tuple(phases)
 
 
 def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[str, Setting]) -> StepRule:
@@ -430,7 +523,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         entry.data, entry.file, f"procedures.{kind}.steps[{entry.index}]",
         required={"key", "title_zh", "title_en", "actor", "prerequisites", "deadline", "documents",
                   "street_signoff", "citations", "completed_by"},
-        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver"},
+        optional={"action", "unconfirmed", "notes_zh", "notes_en", "waiver", "phase"},
     )
     key = entry.data["key"]
     prerequisites = fields.texts("prerequisites")
@@ -472,6 +565,7 @@ def _build_step(kind: str, entry: _Entry, known_steps: set[str], settings: dict[
         notes_zh=fields.text("notes_zh"),
         notes_en=fields.text("notes_en"),
         waiver=waiver,
+        phase=fields.text("phase") if "phase" in entry.data else None,
     )
 
 

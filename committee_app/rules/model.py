@@ -15,6 +15,8 @@ SettingValue = int | bool | str | Fraction
 
 CITATION_PREFIXES = ("CC", "SPC", "PMR", "GR", "SC", "CD")
 SETTING_TYPES = ("int", "bool", "choice", "fraction", "str")
+#: the rule data sections whose keys a text setting may list (``items_from``)
+SETTING_ITEM_SECTIONS = ("subjects",)
 ACTOR_ROLES = ("organiser", "street_officer", "owners", "committee", "developer")
 DEADLINE_KINDS = ("before", "after", "within")
 DEADLINE_UNITS = ("days", "months")
@@ -80,6 +82,15 @@ _TRUE_WORDS = {"true", "1", "yes", "on", "是", "y"}
 _FALSE_WORDS = {"false", "0", "no", "off", "否", "n", ""}
 
 
+def split_items(raw: str) -> list[str]:
+    """The keys of a list setting ("a, b、c", as typed or stored), in order, without repeats."""
+    items = []
+    for part in str(raw or "").replace("，", ",").replace("、", ",").split(","):
+        if part.strip() and part.strip() not in items:
+            items.append(part.strip())
+    return items
+
+
 @dataclass(frozen=True)
 class Setting:
     """One adjustable value of a rule set, e.g. ``meeting_notice_days = 15``."""
@@ -99,6 +110,17 @@ class Setting:
     conflicts_with: tuple[str, ...] = ()
     notes_zh: str = ""
     notes_en: str = ""
+    #: a choice setting's words for each allowed value: ((value, zh, en), …) in the order of ``choices``
+    choice_labels: tuple[tuple[str, str, str], ...] = ()
+    #: a text setting that holds a comma-separated list of keys of this rule data section ("subjects")
+    items_from: str | None = None
+
+    def choice_label(self, value: str, language: str = "zh") -> str:
+        """The words for one allowed value of a choice setting (never the raw key)."""
+        for choice, zh, en in self.choice_labels:
+            if choice == value:
+                return en if language == "en" else zh
+        raise KeyError(f"setting {self.key!r} has no label for {value!r}")
 
     def coerce(self, raw: object) -> SettingValue:
         """Return ``raw`` as a value of this setting's type, or raise ``ValueError``.
@@ -255,6 +277,17 @@ class StepRule:
     notes_zh: str = ""
     notes_en: str = ""
     waiver: WaiverRule | None = None  # None: statutory, never waived
+    phase: str | None = None  # key of the procedure's phase this step belongs to (see ``Phase``)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A stage of a procedure shown as one group of the stepper (e.g. 筹备, 表决); its steps are
+    consecutive in the procedure's order."""
+
+    key: str
+    title_zh: str
+    title_en: str
 
 
 @dataclass(frozen=True)
@@ -263,6 +296,7 @@ class Procedure:
     title_zh: str
     title_en: str
     steps: tuple[StepRule, ...]
+    phases: tuple[Phase, ...] = ()  # empty: the procedure's steps are not grouped
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ def init_app(app):
     app.cli.add_command(cli.tally_command)
     hooks(app).roll_locks.append(operations.roll_lock)
     hooks(app).compound_panels.append(CompoundPanel("voting/_panel.html", views.panel_context, order=35))
+    hooks(app).board_panels.append(CompoundPanel("voting/_board.html", views.board_context, order=35))
+    from .util import latest_election_result
+
+    hooks(app).election_result = latest_election_result
     hooks(app).seeders.append((35, "voting", seed.seed))
     from ..audit.operations import register_content_source, register_pending_drain
     from . import audit_content

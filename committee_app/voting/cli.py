@@ -235,11 +235,22 @@ def import_ballots(vote_id: int, file: Path, counter: str | None, counter_name: 
 @click.argument("vote_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (SPEC §3).")
 def tally_command(vote_id: int, as_json: bool) -> None:
-    """Count a vote by headcount and area (CC art 278). Refused while paper ballots wait for their
-    second entry or two entries disagree (they would be missing from the count)."""
-    from .util import paper_status
+    """Count a vote by headcount and area (CC art 278). Refused while the vote is open (turnout
+    only: the counts stay hidden until the close), and while paper ballots wait for their second
+    entry or two entries disagree (they would be missing from the count)."""
+    from .util import paper_status, results_hidden, turnout_view
 
     vote = _vote(vote_id)
+    if results_hidden(vote):  # no one sees counts per candidate or choice before the close (issue 15)
+        if vote.state == "draft":
+            raise click.ClickException(f"cannot count vote {vote.id}: it has not opened yet")
+        turnout = turnout_view(vote, db.session.get(Compound, vote.compound_id))
+        part, roll = turnout["participation"], turnout["roll"]
+        raise click.ClickException(
+            f"cannot count vote {vote.id}: it is still open, and the counts per candidate or choice stay hidden "
+            f"until it closes (`election close {vote.id}`). Turnout so far: {part['headcount']} of "
+            f"{roll['headcount']} voters ({turnout['head']['share']}), {part['area']} of {roll['area']} m² "
+            f"({turnout['area']['share']}); quorum {'met' if turnout['quorum_met'] else 'not met'}")
     status = paper_status(vote)
     if status.waiting or status.mismatched:
         raise click.ClickException(

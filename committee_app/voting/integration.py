@@ -81,6 +81,14 @@ def complete_action(compound, action: str, *, on: date, actor=None) -> str | Non
     return None
 
 
+def start_action(compound, action: str, *, on: date, actor=None) -> None:
+    """Tell the procedure engine that the work of "vote" has begun (its step shows in progress)."""
+    operations = _module("procedures.operations")
+    if operations is None or not hasattr(operations, "start_action"):
+        return
+    operations.start_action(compound, action, on=on, actor=actor)
+
+
 def warnings() -> list[str]:
     return list(g.get("voting_warnings", [])) if has_app_context() else []
 

@@ -319,6 +319,8 @@ def open_vote(vote: Vote, compound: Compound, *, at: datetime | None = None, act
            after={"state": "open", "opened_at": now, "opens_at": vote.opens_at,
                   "in_procedure": vote.opened_in_procedure,
                   "roll_version": vote.roll_version.number if vote.roll_version else None})
+    if vote.opened_in_procedure:
+        integration.start_action(compound, "vote", on=opens_on, actor=actor)
 
 
 def close_vote(vote: Vote, compound: Compound, *, reason: str | None = None, actor=None) -> None:
@@ -413,6 +415,12 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
 
 
+def format_receipt(code: str) -> str:
+    """A receipt code as it was shown, in groups of four ("ABCD-EFGH-…"), however it was typed."""
+    plain = normalise_code(code)
+    return "-".join(plain[i:i + 4] for i in range(0, len(plain), 4))
+
+
 def hash_code(code: str) -> str:
     """HMAC-SHA-256 of a voting code with the installation's secret key as pepper."""
     key = str(current_app.config["SECRET_KEY"]).encode()
@@ -482,6 +490,11 @@ def _letterless_voters(vote: Vote) -> list[int]:
         .order_by(Voter.id)))
 
 
+def letters_to_issue(vote: Vote) -> int:
+    """How many voters would get a letter from :func:`issue_letters` now (0: every letter is out)."""
+    return len(_letterless_voters(vote))
+
+
 def issue_letters(vote: Vote, *, actor=None) -> IssuedLetters:
     """Issue a letter (a fresh code) once to every voter who has none yet; return the batch.
 
@@ -501,6 +514,32 @@ def issue_letters(vote: Vote, *, actor=None) -> IssuedLetters:
     return IssuedLetters(batch, codes)
 
 
+def reissue_unprinted(vote: Vote, batch_id: int, *, actor=None) -> IssuedLetters:
+    """Fresh codes for a batch whose printing failed (a background job retried): the document
+    was never made, so no letter of it left the office and its codes, known only to the failed
+    run, are void. Voters of the batch whose code is still that batch's and unused get a new
+    code in the same batch; those who voted or got a one-voter reprint meanwhile keep theirs."""
+    if vote.state not in ("draft", "open"):
+        raise VotingError(_("投票已截止，不能再发放投票码。"))
+    batch = db.session.get(LetterBatch, batch_id)
+    if batch is None or batch.vote_id != vote.id:
+        raise VotingError(_("这批通知书的记录已不存在。"))
+    voted = select(Ballot.voter_id).where(Ballot.vote_id == vote.id)
+    voter_ids = list(db.session.scalars(
+        select(VotingCode.voter_id).where(VotingCode.vote_id == vote.id, VotingCode.batch_id == batch.id,
+                                          VotingCode.used_at.is_(None), VotingCode.voter_id.not_in(voted))
+        .order_by(VotingCode.voter_id)))
+    if not voter_ids:
+        return IssuedLetters(batch, {})
+    db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id, VotingCode.batch_id == batch.id,
+                                                VotingCode.voter_id.in_(voter_ids)))
+    codes = _insert_codes(vote, batch, voter_ids)
+    record("vote.letters_reissue", batch, compound_id=vote.compound_id, actor=actor,
+           after={"vote": vote.id, "batch": batch.number, "kind": batch.kind, "letters": len(codes),
+                  "why": "printing failed, retried"})
+    return IssuedLetters(batch, codes)
+
+
 def issue_codes(vote: Vote, *, actor=None) -> dict[int, str]:
     """{voter_id: code} of the voters who got their letter now (see :func:`issue_letters`)."""
     return issue_letters(vote, actor=actor).codes
@@ -513,16 +552,21 @@ def _reason(reason: str | None) -> str:
     return reason[:500]
 
 
+def check_reprint_all(vote: Vote, reason: str | None) -> str:
+    """The reason of a whole-run reprint, or the refusal: only a draft vote's letters, with a reason."""
+    if vote.state != "draft":
+        raise VotingError(_("投票已开始，不能整批重印通知书：整批重印会使已送达业主的投票码全部作废。"
+                            "某位业主的通知书遗失时，请为该业主单独补打并写明理由。"))
+    return _reason(reason)
+
+
 def reprint_all_letters(vote: Vote, *, reason: str, actor=None) -> IssuedLetters:
     """Print every voter's letter again (a lost or spoilt print run): only while the vote is a draft.
 
     Once the vote is open a bulk reprint would silently void the codes already delivered,
     so it is refused; reprint the letters that are lost one by one instead.
     """
-    if vote.state != "draft":
-        raise VotingError(_("投票已开始，不能整批重印通知书：整批重印会使已送达业主的投票码全部作废。"
-                            "某位业主的通知书遗失时，请为该业主单独补打并写明理由。"))
-    reason = _reason(reason)
+    reason = check_reprint_all(vote, reason)
     voided = db.session.execute(delete(VotingCode).where(VotingCode.vote_id == vote.id,
                                                          VotingCode.used_at.is_(None))).rowcount
     voter_ids = _letterless_voters(vote)

@@ -294,6 +294,10 @@ def public_candidate_names(vote: Vote) -> dict[int, str]:
     mask alike get their ballot position ("张*明（2号）") so an owner can still tell them apart."""
     rows = db.session.execute(select(Candidate.id, Candidate.position, Candidate.name)
                               .where(Candidate.vote_id == vote.id)).all()
+    return _public_names(rows)
+
+
+def _public_names(rows) -> dict[int, str]:
     masked = {cid: mask_name(name) for cid, _position, name in rows}
     clashes = {label for label in masked.values() if list(masked.values()).count(label) > 1}
     return {cid: (f"{masked[cid]}（{position}号）" if masked[cid] in clashes else masked[cid])
@@ -308,6 +312,32 @@ def public_count_view(vote: Vote, compound: Compound) -> dict:
         view["items"] = [{**item, "label": by_name.get(item["label"], mask_name(item["label"]))}
                          for item in view["items"]]
     return view
+
+
+def latest_election_result(compound: Compound) -> dict | None:
+    """The compound's latest counted committee election, for its home page: who was elected, named
+    as the result notice names them (masked, PIPL), with the links to the notice and the ballot box.
+    Two queries, whatever the number of votes or ballots."""
+    from flask import url_for
+
+    vote = db.session.scalar(select(Vote).where(Vote.compound_id == compound.id, Vote.kind == "election",
+                                                Vote.state == "counted", Vote.result.is_not(None))
+                             .order_by(Vote.counted_at.desc(), Vote.id.desc()).limit(1))
+    if vote is None:
+        return None
+    rows = db.session.execute(select(Candidate.id, Candidate.position, Candidate.name)
+                              .where(Candidate.vote_id == vote.id)).all()
+    public = _public_names(rows)
+    by_name = {name: public[cid] for cid, _position, name in rows}
+    elected = [by_name.get(row["name"], mask_name(row["name"])) for row in vote.result.get("candidates", [])
+               if row.get("elected")]
+    status = vote.result.get("status", "")
+    return {"vote_id": vote.id, "title": vote.title, "seats": vote.seats, "is_by_election": vote.is_by_election,
+            "status": status, "status_label": STATUS_LABELS.get(status, status), "elected": elected,
+            "counted_at": vote.counted_at, "notice_id": vote.result_notice_id,
+            "notice_url": (url_for("notices.notice", code=compound.code, notice_id=vote.result_notice_id)
+                           if vote.result_notice_id else None),
+            "box_url": url_for("voting.box", code=compound.code, vote_id=vote.id)}
 
 
 def result_notice_context(vote: Vote, compound: Compound) -> dict:
@@ -332,6 +362,28 @@ def audit_anchor_plain() -> dict:
 
     head = anchor()
     return {"count": head.count, "head_hash": head.head_hash, "grouped": head.grouped, "text": head.text}
+
+
+def letters_base_url() -> str:
+    """The address the voter letters' QR codes and links point to: PUBLIC_BASE_URL.
+
+    In production the app refuses to print letters without it: the request's own address is
+    often the app server's (127.0.0.1 behind nginx), and a letter pointing there sends every
+    owner nowhere. Under development and tests the request's host is used.
+    """
+    from flask import current_app, request
+    from flask_babel import gettext as _
+
+    from ..web.security import is_production
+    from .operations import VotingError
+
+    configured = (current_app.config.get("PUBLIC_BASE_URL") or "").strip()
+    if configured:
+        return configured.rstrip("/") + "/"
+    if is_production(current_app):
+        raise VotingError(_("尚未设置本系统对外的网址（PUBLIC_BASE_URL），通知书上的二维码会指向服务器内部地址，业主无法扫码投票。"
+                            "请管理员设置后再打印（例如 PUBLIC_BASE_URL=https://yeweihui.example.cn）。"))
+    return request.host_url
 
 
 def box_url(vote: Vote, compound: Compound) -> str:

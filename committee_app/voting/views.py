@@ -71,6 +71,20 @@ def panel_context(compound, user):
             "can_manage": can(user, Ability.MANAGE, compound), "state_labels": STATE_LABELS}
 
 
+def board_context(compound, _user):
+    """The public board's links of each vote once it opens: where to vote, the ballot box where a
+    receipt is checked, and the result notice once published. One query. The same for every
+    reader (the board keeps it rendered for all), so nothing of ``_user`` is read."""
+    votes = [vote for vote in util.votes_of(compound) if vote.state != "draft"]
+    if not votes:
+        return None
+    return {"compound": compound, "votes": votes, "state_labels": STATE_LABELS,
+            "accepting": {vote.id: vote.accepts_ballots_at(clock.utcnow()) for vote in votes},
+            # the moments at which "accepting" turns by itself: the board is kept rendered until the next one
+            "changes_at": [moment for vote in votes if vote.state == "open"
+                           for moment in (vote.opens_at, vote.closes_at) if moment is not None]}
+
+
 # --------------------------------------------------------------------------- organiser pages
 
 
@@ -248,7 +262,7 @@ def transition(code: str, vote_id: int, action: str):
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return util.letters_base_url()
 
 
 def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: str = "") -> Response:
@@ -257,23 +271,6 @@ def _letters_response(compound, vote, issued: operations.IssuedLetters, suffix: 
         "Content-Disposition": f"attachment; filename=voter-letters-{compound.code}-{vote.id}"
                                f"-{issued.batch.number}{suffix}.pdf",
         "Cache-Control": "no-store"})
-
-
-def _letters_page(compound, vote):
-    return redirect(url_for("voting.letter_batches", code=compound.code, vote_id=vote.id))
-
-
-@bp.post("/compounds/<code>/votes/<int:vote_id>/letters.pdf")
-@transaction(back=lambda code, vote_id: url_for("voting.detail", code=code, vote_id=vote_id))
-def letters(code: str, vote_id: int):
-    """Issue the letters of every voter who has none yet (once per voter) and send their PDF."""
-    compound, vote = _load(code, vote_id, Ability.MANAGE)
-    issued = operations.issue_letters(vote, actor=current_user)
-    if not issued.codes:  # nothing was written
-        flash(_("每位表决权人的通知书都已发出（或已投票）。通知书只发一次，再次打印不会生成新的投票码；"
-                "某位业主的通知书遗失时，请在“通知书发放记录与补打”中为其单独补打并写明理由。"), "info")
-        return _letters_page(compound, vote)
-    return _letters_response(compound, vote, issued)
 
 
 @bp.get("/compounds/<code>/votes/<int:vote_id>/letters")
@@ -295,15 +292,6 @@ def reprint_letter(code: str, vote_id: int):
     if voter_id is None:
         raise operations.VotingError(_("名册中没有这个楼栋和房号。"))
     issued = operations.reprint_letter(vote, voter_id, reason=form.get("reason", ""), actor=current_user)
-    return _letters_response(compound, vote, issued, "-reprint")
-
-
-@bp.post("/compounds/<code>/votes/<int:vote_id>/letters/reprint-all")
-@transaction(back=lambda code, vote_id: url_for("voting.letter_batches", code=code, vote_id=vote_id))
-def reprint_all_letters(code: str, vote_id: int):
-    """Reprint every letter: before the vote opens only (refused with a message after)."""
-    compound, vote = _load(code, vote_id, Ability.REPRINT_LETTER)
-    issued = operations.reprint_all_letters(vote, reason=request.form.get("reason", ""), actor=current_user)
     return _letters_response(compound, vote, issued, "-reprint")
 
 
@@ -452,17 +440,6 @@ def count(code: str, vote_id: int):
                            can_install=integration.can_install_committee(), proxies=proxies)
 
 
-@bp.get("/compounds/<code>/votes/<int:vote_id>/count-record.pdf")
-def count_record(code: str, vote_id: int):
-    compound, vote = _load(code, vote_id, Ability.READ)
-    if util.results_hidden(vote):
-        return render_template("web/error.html", status=409, title=_("投票尚未截止"),
-                               message=_("计票记录在投票截止后才能打印；投票期间只公布投票进度。")), 409
-    pdf = render_pdf("count_record.html", **util.count_record_context(vote, compound))
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename=count-record-{vote.id}.pdf"})
-
-
 @bp.post("/compounds/<code>/votes/<int:vote_id>/result-notice")
 @transaction(back=_detail_url)
 def result_notice(code: str, vote_id: int):
@@ -496,7 +473,8 @@ def _who(compound, vote, code_text: str):
         if code is None:
             return None, None, _("投票码不正确，请核对通知书上的投票码。")
         if code.used_at is not None:
-            return code.voter_id, code, _("此投票码已经使用过，不能再次投票。")
+            return code.voter_id, code, " ".join([_("此投票码已经使用过，不能再次投票。"),
+                                                  _("回执码只在投票成功时显示一次，不会再次显示。")])
         return code.voter_id, code, None
     if current_user.is_authenticated and can(current_user, Ability.VOTE, compound):
         voter = owner_voter(current_user, compound)
@@ -584,8 +562,9 @@ def _caster(target, code_text: str, code):
     if code_text:
         if code is None:
             raise operations.VotingError(_("投票码不正确，请核对通知书上的投票码。"))
-        if code.used_at is not None:
-            raise operations.AlreadyVoted(_("此投票码已经使用过，不能再次投票。"))
+        if code.used_at is not None:  # also a reload of the receipt page, which posts the ballot again
+            raise operations.AlreadyVoted(" ".join([_("此投票码已经使用过，不能再次投票。"),
+                                                    _("回执码只在投票成功时显示一次，不会再次显示。")]))
         return code.voter_id, code
     if current_user.is_authenticated:
         compound = db.session.get(Compound, target.compound_id)
@@ -633,6 +612,36 @@ def _cast_and_commit(target, voter_id, selection, code, attempts: int = 5) -> st
     raise operations.VotingError(_("投票人数较多，请稍后再试一次。"))
 
 
+# --------------------------------------------------------------------------- the receipt PDF
+
+
+RECEIPT_EXPLANATION = ("投票截止后，公开票箱列出每张选票所选的内容和一串由回执码算出的编号，但不公开是谁投的；"
+                       "在公开票箱（{box}）输入本回执码，即可找到您的选票，核对它被如实记录。回执码只有您持有，请妥善保存。")
+
+
+@bp.post("/ballot/<int:vote_id>/receipt.pdf")
+def receipt_pdf(vote_id: int):
+    """A one-page receipt to keep: the receipt code, the vote's title, the time of casting and what
+    the ballot box shows. Never the choice, never who voted. Posted (the code stays out of URLs and
+    logs); anyone holding a receipt code may print it, as anyone may look it up in the ballot box."""
+    compound, vote = _public_vote(vote_id)
+    receipt = operations.normalise_code(request.form.get("receipt", ""))[:64]
+    cast_at = None
+    if receipt:
+        cast_at = db.session.scalar(db.select(Ballot.cast_at).where(
+            Ballot.vote_id == vote.id, Ballot.receipt_hash == operations.receipt_hash(receipt)))
+    if cast_at is None:
+        return render_template("web/error.html", status=404, title=_("没有找到这张选票"),
+                               message=_("没有找到这个回执码对应的选票，请核对后重试。")), 404
+    pdf = render_pdf("receipt.html", title="投票回执", compound_name="", generated_on="", vote_title=vote.title,
+                     cast_at=clock.to_local(cast_at).strftime("%Y-%m-%d %H:%M"),
+                     receipt=operations.format_receipt(receipt),
+                     explanation=RECEIPT_EXPLANATION.format(box=util.box_url(vote, compound)))
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=receipt-{vote.id}.pdf",
+                             "Cache-Control": "no-store"})
+
+
 # --------------------------------------------------------------------------- public ballot box
 
 
@@ -654,7 +663,7 @@ def box(code: str, vote_id: int):
             flash(_("没有找到这个回执码对应的选票，请核对后重试。"), "warning")
     hash_prefix = request.args.get("hash", "").strip().lower()[:64]
     if hash_prefix and not all(c in "0123456789abcdef" for c in hash_prefix):
-        flash(_("回执哈希只含数字 0-9 和字母 a-f。"), "warning")
+        flash(_("回执编号只含数字 0-9 和字母 a-f。"), "warning")
         hash_prefix = ""
     page = util.box_page(vote, request.args.get("page", 1, type=int), hash_prefix=hash_prefix)
     view = util.public_count_view(vote, compound) if vote.state == "counted" else None

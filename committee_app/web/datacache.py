@@ -191,12 +191,14 @@ def _has_pending_writes() -> bool:
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], Any], *, depends_on: tuple[str, ...] = (),
-           keep: Callable[[Any], bool] | None = None) -> Any:
+           keep: Callable[[Any], bool] | None = None, fresh: Callable[[Any], bool] | None = None) -> Any:
     """``compute()``'s value for ``(name, key)``, kept while the tables it read are unchanged.
 
     ``depends_on`` names tables read before ``compute`` runs (objects already loaded in this
     request, such as the compound of the URL) that its value depends on as well; a value for
-    which ``keep(value)`` is false is answered but not kept."""
+    which ``keep(value)`` is false is answered but not kept; a kept value for which
+    ``fresh(value)`` is false is computed again (a value that changes with time by itself, such
+    as a vote that opens at a set moment, says until when it holds)."""
     state = _state()
     if not state["enabled"] or _has_pending_writes():
         return compute()
@@ -208,7 +210,8 @@ def cached(name: str, key: Hashable, compute: Callable[[], Any], *, depends_on: 
             depends, value = pickle.loads(blob)
         except Exception:  # noqa: BLE001 - an unreadable entry is recomputed
             depends, value = None, None
-        if depends is not None and all(current.get(table, 0) == seen for table, seen in depends.items()):
+        if (depends is not None and all(current.get(table, 0) == seen for table, seen in depends.items())
+                and (fresh is None or fresh(value))):
             state["hits"] += 1
             outer = _reading.get()
             if outer is not None:  # a cached value inside another's computation: the outer one depends on it too

@@ -14,10 +14,14 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger("committee_app.rows")
+
+#: errors that mean a bug in the code, not bad data; with ROWS_STRICT (the test suite) they propagate
+PROGRAMMING_ERRORS = (NameError, AttributeError, ImportError, TypeError, KeyError)
 
 T = TypeVar("T")
 
@@ -49,5 +53,7 @@ def isolated(compute: Callable[[], T], *, what: str) -> T | Unavailable:
     except SQLAlchemyError:
         raise
     except Exception as error:  # noqa: BLE001 - one row must never fail the page
+        if isinstance(error, PROGRAMMING_ERRORS) and has_app_context() and current_app.config.get("ROWS_STRICT"):
+            raise  # under tests a bug in the code fails loudly instead of hiding as "无法计算"
         log.exception("cannot compute %s", what)
         return Unavailable(reason_of(error))

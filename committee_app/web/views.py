@@ -4,6 +4,7 @@ from flask import Blueprint, Flask, current_app, flash, has_request_context, red
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -11,6 +12,7 @@ from .. import clock
 from ..accounts.models import Role
 from ..extensions import db
 from ..features import hooks
+from ..i18n import ui_language
 from ..policy import Ability, can, scope_of
 from ..registry.models import Compound
 from .models import HealthCheck
@@ -138,10 +140,24 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_global("colon")
     def colon_in_ui_language() -> str:
         """The colon after a label: full-width in Chinese, ": " in English (``{{ _('导师') }}{{ colon() }}``)."""
-        from flask_babel import get_locale
+        return ": " if ui_language() == "en" else "："
 
-        locale = get_locale() if has_request_context() else None
-        return ": " if locale is not None and locale.language == "en" else "："
+    @app.template_global("ui_text")
+    def text_in_ui_language(zh: str | None, en: str | None = None) -> str | None:
+        """Rule data's two titles → the one of the UI's language (English only where it exists)."""
+        return en if en and ui_language() == "en" else zh
+
+    @app.template_filter("readable_law")
+    def readable_law_filter(message) -> str:
+        """Flashed and error messages: citation keys become the laws' names in the UI's language."""
+        from ..rules.citations import readable
+
+        return readable(message, ui_language())
+
+    @app.template_filter("paren")
+    def parenthesised_in_ui_language(value) -> Markup:
+        """A parenthetical: full-width brackets in Chinese, " (…)" in English (``{{ n|paren }}``)."""
+        return Markup(" ({})" if ui_language() == "en" else "（{}）").format(value)
 
     @app.template_filter("law_names")
     def law_names_filter(keys, separator: str = "；") -> str:

@@ -193,12 +193,13 @@ def attention_level(row: BoardRow, today: date, soon_days: int = 7) -> str:
     return "ok"
 
 
-def board_rows(user: Any, today: date | None = None) -> list[BoardRow]:
-    """Every compound the user coaches with its procedure and items, most urgent first.
+def board_rows(user: Any, today: date | None = None, language: str = "zh") -> list[BoardRow]:
+    """Every compound the user coaches with its procedure and items, most urgent first; findings
+    and step titles in ``language`` ("zh" or "en", from the rule data).
 
     Three queries plus the procedures feature's fixed number, whatever the number of compounds.
     """
-    return rows_of(coached_compound_ids(user), today or clock.today())
+    return rows_of(coached_compound_ids(user), today or clock.today(), language)
 
 
 def coached_compound_ids(user: Any) -> tuple[int, ...]:
@@ -207,15 +208,15 @@ def coached_compound_ids(user: Any) -> tuple[int, ...]:
         compounds_where(user, Ability.COACH).with_only_columns(Compound.id).order_by(Compound.id)))
 
 
-def rows_of(compound_ids: tuple[int, ...], today: date) -> list[BoardRow]:
+def rows_of(compound_ids: tuple[int, ...], today: date, language: str = "zh") -> list[BoardRow]:
     """The board's rows of these compounds, most urgent first (kept in the data cache)."""
     if not compound_ids:
         return []
-    return datacache.cached("workshop.board_rows", (compound_ids, today, str(get_locale())),
-                            lambda: _board_rows_of(list(compound_ids), today))
+    return datacache.cached("workshop.board_rows", (compound_ids, today, str(get_locale()), language),
+                            lambda: _board_rows_of(list(compound_ids), today, language))
 
 
-def _board_rows_of(compound_ids: list[int], today: date) -> list[BoardRow]:
+def _board_rows_of(compound_ids: list[int], today: date, language: str = "zh") -> list[BoardRow]:
     """The board's rows of these compounds (kept in the data cache: the same for every mentor
     coaching them)."""
     compounds = db.session.execute(
@@ -243,11 +244,11 @@ def _board_rows_of(compound_ids: list[int], today: date) -> list[BoardRow]:
     for compound_id, overview in procedure_overviews(list(rows)).items():
         if compound_id in rows:
             rows[compound_id].procedure = overview
-    add_street_view(rows, compounds, today)
+    add_street_view(rows, compounds, today, language)
     return sorted(rows.values(), key=attention_key)
 
 
-def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> None:
+def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date, language: str = "zh") -> None:
     """What the street office sees, from the oversight feature's facts (when installed): findings,
     term status and the overdue procedure steps by title, for all rows with the oversight's fixed
     number of queries."""
@@ -261,7 +262,7 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
     from ..web.rows import Unavailable, isolated
 
     def street_view(row: BoardRow, facts) -> None:
-        row.findings = [(r.severity, r.text("zh")) for r in findings_of(evaluate(facts))]
+        row.findings = [(r.severity, r.problem(language)) for r in findings_of(evaluate(facts))]
         current = next((c for c in facts.committees or () if c.is_current), None)
         reelecting = any(p.status == "active" and p.kind == "reelection" for p in facts.procedures or ())
         if current is not None and not reelecting:
@@ -272,7 +273,8 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date) -> 
         for step in active.steps if active is not None else ():
             if step.rule is not None and step_is_overdue(step, step.rule,
                                                          step_due_on(step.rule, active.anchors, facts.settings), today):
-                row.overdue_step_titles.append(step.title)
+                row.overdue_step_titles.append(
+                    step.rule.title_en if language == "en" and step.rule.title_en else step.title)
 
     for compound_id, facts in gather([tuple(c) for c in compounds], today).items():
         row = rows[compound_id]
@@ -318,6 +320,28 @@ def upcoming_events(user: Any, today: date, limit: int = 3, communities: list[Co
 def item_order():
     """Open items first (soonest due first), then closed ones, latest first."""
     return (case((ActionItem.status == ItemStatus.OPEN.value, 0), else_=1), ActionItem.due_on, ActionItem.id)
+
+
+ITEM_STATES = ("open", "overdue", "done", "dropped")
+
+
+def filtered_items(compound_ids: list[int] | Any, *, today: date, state: str = "", text: str = ""):
+    """A query of the action items of ``compound_ids``: ``state`` open (overdue included),
+    overdue, done or dropped; ``text`` found in the title, the assignee or the outcome note."""
+    query = (select(ActionItem).where(ActionItem.compound_id.in_(compound_ids))
+             .options(selectinload(ActionItem.session), selectinload(ActionItem.compound))
+             .order_by(*item_order()))
+    if state == "open":
+        query = query.where(ActionItem.status == ItemStatus.OPEN.value)
+    elif state == "overdue":
+        query = query.where(ActionItem.status == ItemStatus.OPEN.value, ActionItem.due_on < today)
+    elif state in ("done", "dropped"):
+        query = query.where(ActionItem.status == state)
+    if text:
+        query = query.where(ActionItem.title.contains(text, autoescape=True)
+                            | ActionItem.assignee.contains(text, autoescape=True)
+                            | ActionItem.outcome_note.contains(text, autoescape=True))
+    return query
 
 
 def compound_items(compound_ids: list[int] | Any, only_open: bool = False) -> list[ActionItem]:

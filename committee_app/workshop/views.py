@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
+from ..i18n import ui_language
 from ..pdf import render_pdf
 from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, scope_of
 from ..registry.models import Compound
 from ..storage import operations as storage
 from ..web import datacache
 from ..web.safe_redirect import safe_next
+from ..web import listing
 from ..web.transaction import attempt, transaction
 from . import operations, util
 from .forms import (
@@ -107,16 +109,17 @@ def board():
     compound_ids, communities, events = datacache.cached(
         "workshop.scope", (repr(scope_of(current_user)), today), lambda: util.board_scope(current_user, today))
     has_procedures = util.procedures_available()
+    language = ui_language()
 
     def rows_part() -> tuple[str, dict]:
         # the same for every mentor of these compounds: kept rendered in the data cache
-        rows = util.rows_of(compound_ids, today)
+        rows = util.rows_of(compound_ids, today, language)
         return (render_template("workshop/_board_rows.html", rows=rows, today=today, has_procedures=has_procedures,
                                 level=lambda row: util.attention_level(row, today)),
                 util.board_summary(rows))
 
     rows_html, summary = datacache.render_kept("workshop.board_part", (compound_ids, today, str(get_locale()),
-                                                                   has_procedures), rows_part)
+                                                                   language, has_procedures), rows_part)
     return render_template("workshop/board.html", rows_html=rows_html, summary=summary, today=today,
                            communities=communities, events=events,
                            has_procedures=has_procedures)
@@ -268,31 +271,48 @@ def session_file(code: str, file_id: int):
 # ----------------------------------------------------------------------------- action items
 
 
+ITEMS_PER_PAGE = 20
+
+
+def _items_page(compounds: list, endpoint: str, *, show_compound: bool, **page_context):
+    """The action items of ``compounds``, filtered by compound, state and text from the query
+    string (a value that is not allowed is ignored), one page at a time."""
+    today = clock.today()
+    filters = {"q": listing.search_text(request.args),
+               "state": listing.choice(request.args, "state", util.ITEM_STATES),
+               "compound": listing.chosen_id(request.args, "compound", [c.id for c in compounds])
+               if show_compound else None}
+    ids = [filters["compound"]] if filters["compound"] else [c.id for c in compounds]
+    page = db.paginate(util.filtered_items(ids, today=today, state=filters["state"], text=filters["q"]),
+                       page=listing.page_number(request.args), per_page=ITEMS_PER_PAGE, error_out=False)
+    return render_template("workshop/items.html", items=page.items, page=page, filters=filters,
+                           compounds=compounds if show_compound else [], endpoint=endpoint, today=today,
+                           show_compound=show_compound, complete_form=CompleteItemForm(), drop_form=DropItemForm(),
+                           can_update=True, **page_context)
+
+
 @bp.get("/compounds/<code>/items")
 def items(code: str):
     compound = get_compound_or_404(code)
     _authorize_any(compound, Ability.MANAGE, Ability.COACH)
-    return render_template("workshop/items.html", show_compound=False, items=util.compound_items([compound.id]),
-                           today=clock.today(), complete_form=CompleteItemForm(), drop_form=DropItemForm(),
-                           can_update=True, single=compound)
+    return _items_page([compound], "workshop.items", show_compound=False, single=compound,
+                       page_args={"code": compound.code})
 
 
 @bp.get("/items")
 def coached_items():
     authorize(Ability.COACH)
-    scoped = compounds_where(current_user, Ability.COACH).with_only_columns(Compound.id).scalar_subquery()
-    return render_template("workshop/items.html", items=util.compound_items(scoped), show_compound=True,
-                           today=clock.today(), complete_form=CompleteItemForm(), drop_form=DropItemForm(),
-                           can_update=True, single=None, coach_view=True)
+    compounds = list(db.session.scalars(compounds_where(current_user, Ability.COACH).order_by(Compound.name)))
+    return _items_page(compounds, "workshop.coached_items", show_compound=True, single=None, coach_view=True,
+                       page_args={})
 
 
 @bp.get("/my-items")
 def my_items():
     authorize(Ability.MANAGE)
     compounds = list(db.session.scalars(compounds_where(current_user, Ability.MANAGE).order_by(Compound.name)))
-    return render_template("workshop/items.html", show_compound=len(compounds) > 1,
-                           items=util.compound_items([c.id for c in compounds]), today=clock.today(),
-                           complete_form=CompleteItemForm(), drop_form=DropItemForm(), can_update=True, single=None)
+    return _items_page(compounds, "workshop.my_items", show_compound=len(compounds) > 1, single=None,
+                       page_args={})
 
 
 @bp.post("/compounds/<code>/items/<int:item_id>/complete")

@@ -2,13 +2,16 @@
  *
  * A form marked data-confirm="what cannot be undone" is intercepted on submit: a native
  * <dialog> (#confirm-dialog in base.html) shows the message, and the form is sent only when
- * the user confirms. Without this script the form's required "I understand" checkbox
+ * the user confirms. The dialog's title says the step cannot be undone, unless the form gives its
+ * own with data-confirm-title (an undo, or a step that may still be undone for a while). Without this script the form's required "I understand" checkbox
  * (macro confirm_check) stands in for the dialog; with it, the checkbox is hidden and the
  * dialog ticks it. Loaded from a file: the Content-Security-Policy allows no inline script.
  */
 (function () {
   "use strict";
   var dialog = document.getElementById("confirm-dialog");
+  var title = dialog ? dialog.querySelector("#confirm-dialog-title") : null;
+  var defaultTitle = title ? title.textContent : "";
 
   function boxesOf(form) {
     return form.querySelectorAll("input[data-confirm-check]");
@@ -24,11 +27,13 @@
     }
   }
 
-  function ask(message, onYes) {
+  function ask(message, onYes, heading) {
     if (!dialog || typeof dialog.showModal !== "function") {
       if (window.confirm(message)) { onYes(); }
       return;
     }
+    // a step that can be undone (or an undo) says so instead of "cannot be undone": data-confirm-title
+    if (title) { title.textContent = heading || defaultTitle; }
     dialog.querySelector("[data-confirm-message]").textContent = message;
     dialog.returnValue = "";
     dialog.addEventListener("close", function done() {
@@ -54,6 +59,7 @@
     if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; return; }
     event.preventDefault();
     var submitter = event.submitter || null;
-    ask(form.getAttribute("data-confirm"), function () { send(form, submitter); });
+    ask(form.getAttribute("data-confirm"), function () { send(form, submitter); },
+        form.getAttribute("data-confirm-title"));
   });
 })();

@@ -24,6 +24,7 @@ ROUTES = [
     Route("accounts.user", lambda w: f"/admin/users/{w.users['owner']}", allowed=("admin",)),
     Route("accounts.grant", lambda w: f"/admin/users/{w.users['owner']}/grants", method="POST", allowed=("admin",),
           ok=(302,)),
+    Route("accounts.compound_units", lambda w: f"/admin/compounds/{w.a}/units", allowed=("admin",)),
     Route("accounts.revoke", lambda w: "/admin/grants/999999/revoke", method="POST", allowed=("admin",), ok=(404,)),
     Route("registry.admin_registry", lambda w: "/admin/registry", allowed=("admin",)),
     Route("registry.create_street", lambda w: "/admin/streets", method="POST", allowed=("admin",), ok=(302,)),
@@ -35,7 +36,6 @@ ROUTES = [
     Route("registry.roll", lambda w: f"/compounds/{code_of(w)}/roll", allowed=PERSONAL_DATA_OF_A),
     Route("registry.import_roll", lambda w: f"/compounds/{code_of(w)}/roll", method="POST",
           allowed=("admin", "organiser"), ok=(400,)),
-    Route("registry.roll_notice", lambda w: f"/compounds/{code_of(w)}/roll/notice.pdf", allowed=PERSONAL_DATA_OF_A),
 ]
 
 ANYONE = ALL_ROLES + ("anonymous",)

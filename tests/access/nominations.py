@@ -53,6 +53,8 @@ ROUTES = [
           ok=(302,)),
     Route("nominations.close", lambda w: f"{_base(w)}/nominations/close", method="POST", allowed=MANAGERS,
           ok=(302,)),
+    Route("nominations.reopen", lambda w: f"{_base(w)}/nominations/reopen", method="POST", allowed=MANAGERS,
+          ok=(302,), note="refused unless closed and not yet vetted"),
     Route("nominations.finish_vetting", lambda w: f"{_base(w)}/nominations/vetted", method="POST", allowed=MANAGERS,
           ok=(302,)),
     Route("nominations.post_list", lambda w: f"{_base(w)}/nominations/post", method="POST", allowed=MANAGERS,

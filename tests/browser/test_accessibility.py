@@ -30,6 +30,7 @@ PAGES = [
     ("organiser", "/workshop/my-items"),
     ("street", "/oversight/"),
     ("street", "/oversight/compounds/ZT1Q"),
+    ("street", "/oversight/compounds/BLHY"),  # findings with the form to mark one handled
     ("street", "/oversight/signoffs"),
     ("mentor", "/workshop/"),
     ("mentor", "/workshop/compounds/ZT1Q"),

@@ -18,3 +18,7 @@ def test_an_owner_switches_to_english_on_a_phone_without_opening_the_menu(live_s
     expect(phone.locator("html")).to_have_attribute("lang", "en")
     expect(phone.locator("#language-switch button[value=zh_Hans_CN]")).to_be_visible()
     assert phone.url.endswith("/compounds/ZT1Q")
+    # the bar stays one line in English too: brand, switch, bell and menu button side by side
+    toggler, brand = phone.locator(".navbar-toggler").bounding_box(), phone.locator(".navbar-brand").bounding_box()
+    assert abs(toggler["y"] - brand["y"]) < 10, (brand, toggler)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 361

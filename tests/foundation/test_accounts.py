@@ -53,8 +53,8 @@ def test_an_admin_creates_a_user_and_grants_then_revokes_a_role(app, client, wor
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "newbie"))
         user_id = user.id
-    response = client.post(f"/admin/users/{user_id}/grants", data={"role": "organiser", "compound_id": world.b,
-                                                                     "street_id": 0, "community_id": 0})
+    response = client.post(f"/admin/users/{user_id}/grants", data={"role": "organiser",
+                                                                     "organiser_compound_id": world.b})
     assert response.status_code == 302
     with app.app_context():
         grant = db.session.scalar(select(RoleGrant).where(RoleGrant.user_id == user_id))
@@ -76,13 +76,11 @@ def test_an_admin_creates_a_user_and_grants_then_revokes_a_role(app, client, wor
 def test_a_role_without_its_scope_is_refused(app, client, world, login_as):
     login_as("admin")
     response = client.post(f"/admin/users/{world.users['owner']}/grants",
-                           data={"role": "owner", "compound_id": world.a, "voter_key": "ref:NOPE",
-                                 "street_id": 0, "community_id": 0}, follow_redirects=True)
-    assert "名册中没有表决权人编号" in response.get_data(as_text=True)
+                           data={"role": "owner", "owner_compound_id": world.a}, follow_redirects=True)
+    assert "此角色需要指定范围：业主的楼栋和房号" in response.get_data(as_text=True)
     response = client.post(f"/admin/users/{world.users['owner']}/grants",
-                           data={"role": "mentor", "street_id": 0, "community_id": 0, "compound_id": 0},
-                           follow_redirects=True)
-    assert "此角色需要指定范围" in response.get_data(as_text=True)
+                           data={"role": "mentor", "mentor_community_id": 0}, follow_redirects=True)
+    assert "此角色需要指定范围：社区" in response.get_data(as_text=True)
 
 
 def test_the_english_switch_translates_the_layout(client, world):

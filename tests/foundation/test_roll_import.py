@@ -13,6 +13,7 @@ from committee_app.features import hooks
 from committee_app.registry import operations
 from committee_app.registry.models import Compound, Unit, Voter
 from tests.conftest import roll_csv
+from tests.jobs.helpers import document
 
 GOOD_ROWS = [
     "5栋,1-101,88.00,孙喆,,已售,13800000000,",
@@ -148,7 +149,7 @@ def test_the_roll_notice_pdf_shows_names_as_real_glyphs(app, client, world, logi
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftotext) is not installed")
     login_as("organiser")
-    response = client.get("/compounds/A/roll/notice.pdf")
+    response = document(app, client, client.post("/compounds/A/roll/notice-job"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     path = tmp_path / "notice.pdf"
     path.write_bytes(response.data)

@@ -1,5 +1,5 @@
 """A real worker for job tests: the Huey consumer of the app's queue, on SQLite (a file) or on
-Redis (database 5, or JOBS_TEST_REDIS_URL), running in threads of the test process; the
+Redis (JOBS_TEST_REDIS_URL, else REDIS_URL, else database 5 on 127.0.0.1), running in threads of the test process; the
 subprocess worker test runs ``flask jobs worker``'s consumer with process workers."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from committee_app.extensions import db
 from committee_app.jobs.queue import make_queue
 
-REDIS_URL = os.environ.get("JOBS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_URL = os.environ.get("JOBS_TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5"
 
 
 def redis_available() -> bool:

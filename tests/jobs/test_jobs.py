@@ -82,16 +82,26 @@ def test_organiser_prints_letters_in_the_background_and_an_owner_votes_with_a_co
     assert any(name in ballot for name in names)  # the page names the letter's voter
 
 
-def test_roll_notice_job_goes_through_a_worker_and_a_mentor_downloads_it(queue_app, worker, world, client,
-                                                                           login_as):
+def test_the_full_roll_notice_job_is_for_those_who_may_see_the_full_roll_and_each_download_is_audited(
+        queue_app, worker, world, client, login_as):
     login_as("organiser")
     job_id = _job_id(client.post("/compounds/A/roll/notice-job"))
     worker(1)
     job = wait_for(queue_app, job_id)
     assert job.state == "done", job.error
-    login_as("mentor")
+    login_as("officer")
     download = client.get(f"/jobs/{job_id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    # names unmasked: a mentor reads the compound but not the full roll (policy.Ability.PERSONAL_DATA)
+    for role in ("mentor", "other_organiser", "owner"):
+        login_as(role)
+        assert client.post("/compounds/A/roll/notice-job").status_code == 403, role
+        for tail in ("", "/progress", "/download"):
+            assert client.get(f"/jobs/{job_id}{tail}").status_code == 403, (role, tail)
+    with queue_app.app_context():
+        accesses = [(entry.actor_name, entry.after) for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "personal_data.access"))]
+    assert [(actor, '"roll.notice_pdf"' in after) for actor, after in accesses] == [("officer", True)]
 
 
 def _start_procedure(app, world):

@@ -123,3 +123,65 @@ def test_only_the_committee_answers(app, client, world, login_as):
     login_as("mentor")
     assert client.post(f"/compounds/A/proposals/{proposal_id}/decision", data={"decision": "x"}).status_code == 403
     assert client.post(f"/compounds/A/proposals/{proposal_id}/comments", data={"body": "x"}).status_code == 403
+
+
+def _support_page(app, client, world, login_as, rows: list[str], supporters: int) -> str:
+    """A compound whose roll is ``rows``; the first ``supporters`` voters (by roll order) support one
+    proposal; the page as the admin reads it."""
+    from committee_app.registry import operations as registry
+    from tests.conftest import roll_csv
+
+    with app.app_context():
+        compound = registry.create_compound("P", "比例小区", db.session.get(Compound, world.a).community)
+        registry.import_roll(compound, "roll.csv", roll_csv(rows), imported_by="test")
+        voters = db.session.scalars(select(Voter).where(Voter.compound_id == compound.id).order_by(Voter.id)).all()
+        proposal = operations.submit_proposal(compound, voters[0], title="更换门禁", body="更换小区门禁系统。")
+        for voter in voters[1:supporters]:
+            operations.support_proposal(proposal, voter)
+        db.session.commit()
+        proposal_id = proposal.id
+    login_as("admin")
+    return client.get(f"/compounds/P/proposals/{proposal_id}").get_data(as_text=True)
+
+
+def _bars(page: str) -> list[tuple[str, str]]:
+    """(width, fill) of each drawn bar of the support chart (the grey tracks left out)."""
+    import re
+
+    chart = page[page.index('<svg id="support-chart"'):page.index("</svg>", page.index('<svg id="support-chart"'))]
+    return re.findall(r'<rect x="0" y="\d+" width="([\d.]+)" height="24" fill="(#198754|#0a58ca)"', chart)
+
+
+FIVE_FLATS = ["1栋,101,100.00,甲一,,已售,,", "1栋,102,100.00,乙二,,已售,,", "1栋,103,100.00,丙三,,已售,,",
+              "1栋,104,100.00,丁四,,已售,,", "1栋,105,100.00,戊五,,已售,,"]
+
+
+def test_the_support_chart_stands_exactly_on_the_twenty_percent_line(app, client, world, login_as):
+    """One owner of five with 100 of 500 m²: exactly 20% of both (以上 includes the number): both bars
+    reach the dashed line, green, and the duty to call an extraordinary general meeting shows."""
+    page = _support_page(app, client, world, login_as, FIVE_FLATS, supporters=1)
+    assert 'role="img" aria-labelledby="support-chart-title"' in page
+    assert "联署支持占全体业主的比例：人数 20.00%，面积 20.00%；召开业主大会临时会议须两项均达 20%" in page
+    assert _bars(page) == [("60.0", "#198754"), ("60.0", "#198754")]
+    assert '<line x1="60.0" x2="60.0"' in page and ">20% 线</text>" in page
+    table = page[page.index('id="support-table"'):page.index("</table>", page.index('id="support-table"'))]
+    assert "1 / 5" in table and "100.00 / 500.00 m²" in table and table.count("已达到") == 2
+    assert "均已达 20%以上：业委会应当组织召开业主大会临时会议" in page
+
+
+def test_the_support_chart_just_short_of_twenty_percent_of_the_area_is_not_reached(app, client, world, login_as):
+    """99.99 of 500 m² is 19.998%: shown as 19.99% (rounded down, never 20.00%), the area bar stays blue and
+    no duty; the headcount (1 of 5) reaches its line."""
+    rows = [FIVE_FLATS[0].replace("100.00", "99.99"), *FIVE_FLATS[1:4], FIVE_FLATS[4].replace("100.00", "100.01")]
+    page = _support_page(app, client, world, login_as, rows, supporters=1)
+    assert "人数 20.00%，面积 19.99%" in page
+    assert _bars(page) == [("60.0", "#198754"), ("59.97", "#0a58ca")]
+    table = page[page.index('id="support-table"'):page.index("</table>", page.index('id="support-table"'))]
+    assert "99.99 / 500.00 m²" in table and "100.00 m²" in table and table.count("已达到") == 1
+    assert "人数已达到，面积尚未达到" in page and "均已达" not in page
+
+
+def test_the_support_chart_with_two_of_five_supporters(app, client, world, login_as):
+    page = _support_page(app, client, world, login_as, FIVE_FLATS, supporters=2)
+    assert _bars(page) == [("120.0", "#198754"), ("120.0", "#198754")]
+    assert "人数 40.00%，面积 40.00%" in page

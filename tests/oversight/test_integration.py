@@ -14,6 +14,7 @@ from committee_app.extensions import db
 from committee_app.oversight.util import compound_results, findings_of
 from committee_app.registry.models import Compound
 from tests.procedures import factories
+from tests.jobs.helpers import document
 
 
 def _findings(app, compound_id) -> dict[str, list]:
@@ -157,7 +158,8 @@ def test_the_filing_package_carries_the_adopted_covenant_and_the_count_record(ap
         ])
         db.session.commit()
         procedure_id = procedure.id
-    data = login_as("officer").get(f"/oversight/compounds/A/procedures/{procedure_id}/filing.pdf").data
+    client = login_as("officer")
+    data = document(app, client, client.post(f"/oversight/compounds/A/procedures/{procedure_id}/filing-job")).data
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert "表决通过《管理规约》" in text and "通过" in text and "王建华" in text and "607.75" in text
     assert "业主大会议事规则" in text and "未记录" in text  # no vote on the rules of procedure recorded

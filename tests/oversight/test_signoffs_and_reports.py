@@ -11,6 +11,7 @@ from committee_app.extensions import db
 from committee_app.procedures.models import DONE, Procedure
 from committee_app.registry.models import Compound
 from tests.procedures import factories
+from tests.jobs.helpers import document
 
 
 def _text(response) -> str:
@@ -99,7 +100,7 @@ def test_objects_from_another_compound_in_the_url_are_not_found(app, world, logi
         other_id = procedure.id
     client = login_as("officer")
     assert client.get(f"/oversight/compounds/A/procedures/{other_id}/compliance.pdf").status_code == 404
-    assert client.get(f"/oversight/compounds/A/procedures/{other_id}/filing.pdf").status_code == 404
+    assert client.post(f"/oversight/compounds/A/procedures/{other_id}/filing-job").status_code == 404
     assert client.get("/oversight/compounds/NOPE").status_code == 404
 
 
@@ -132,7 +133,8 @@ def test_the_filing_package_uses_what_is_recorded_and_says_so_where_a_part_is_mi
                                                        ("赵喆", None, "member")], elected_on=date(2026, 11, 10))
         db.session.commit()
         procedure_id = procedure.id
-    response = login_as("organiser").get(f"/oversight/compounds/A/procedures/{procedure_id}/filing.pdf")
+    client = login_as("organiser")
+    response = document(app, client, client.post(f"/oversight/compounds/A/procedures/{procedure_id}/filing-job"))
     assert response.status_code == 200
     text = _pdf_text(response.data)
     assert "备案材料" in text and "王建华" in text and "副主任" in text and "2026-11-10" in text
@@ -142,7 +144,8 @@ def test_the_filing_package_uses_what_is_recorded_and_says_so_where_a_part_is_mi
 
 def test_a_filing_package_without_a_committee_says_the_members_are_not_recorded(app, world, login_as, today):
     procedure_id, _steps = _reelection(app, world)
-    text = _pdf_text(login_as("officer").get(f"/oversight/compounds/A/procedures/{procedure_id}/filing.pdf").data)
+    client = login_as("officer")
+    text = _pdf_text(document(app, client, client.post(f"/oversight/compounds/A/procedures/{procedure_id}/filing-job")).data)
     assert "未记录（系统中没有本次选举产生的业主委员会记录）" in text.replace("\n", "").replace(" ", "")
 
 

@@ -246,3 +246,86 @@ def test_a_kept_fragment_gets_this_sessions_csrf_token(app, world, database_url,
     with csrf_app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_finding_handled_through_one_app_is_greyed_on_the_other_apps_oversight_board(two_apps, world):
+    """The board's rows depend on the standing finding handlings (table finding_handling) too."""
+    from datetime import timedelta
+
+    from committee_app import clock
+    from committee_app.accounts.models import User
+    from committee_app.committees import operations as committees
+    from committee_app.oversight import operations as oversight
+    from committee_app.oversight import util as oversight_util
+
+    first, second = two_apps
+    today = clock.today()
+    with first.app_context():
+        compound = db.session.get(Compound, world.a)
+        committees.record_committee(compound, members=[("张三", None, "chair")],
+                                    elected_on=today - timedelta(days=5 * 365 + 30))  # its term ended
+        db.session.commit()
+    officer = _client(second, "officer")
+    before = _read_twice(second, officer, "/oversight/")
+    row = before[before.index('id="compound-A"'):before.index("</tr>", before.index('id="compound-A"'))]
+    assert "finding-handled" not in row
+    with first.test_request_context():
+        compound = db.session.get(Compound, world.a)
+        _facts, results = oversight_util.compound_results(compound)
+        result = next(r for r in results if not r.ok and r.check.key == "reelection_started_on_time")
+        oversight.mark_handled(compound, result, "已约谈业委会", db.session.get(User, world.users["officer"]))
+        db.session.commit()
+    after = officer.get("/oversight/").get_data(as_text=True)
+    row = after[after.index('id="compound-A"'):after.index("</tr>", after.index('id="compound-A"'))]
+    assert "finding-handled" in row and "已约谈业委会" in row
+    card = after[after.index('id="card-A"'):after.index("</article>", after.index('id="card-A"'))]
+    assert "已约谈业委会" in card  # the phone cards are kept with the table and follow it
+
+
+def test_the_kept_public_board_offers_the_ballot_only_while_the_vote_accepts_ballots(two_apps, world):
+    """A vote opens and closes at set moments without any write: the kept board must not show a
+    stale "去投票" (or a stale "not yet") past either moment."""
+    from datetime import timedelta
+
+    from committee_app import clock
+    from committee_app.voting.models import Vote
+
+    first, second = two_apps
+    now = clock.utcnow().replace(microsecond=0)
+    with first.app_context():
+        vote = Vote(compound_id=world.a, kind="matter", title="物业更换表决", state="open",
+                    opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=3))
+        db.session.add(vote)
+        db.session.commit()
+        vote_id = vote.id
+    reader = second.test_client()  # anyone, without logging in
+
+    def panel() -> str:
+        page = _read_twice(second, reader, "/board/A")
+        start = page.index(f'id="board-vote-{vote_id}"')
+        return page[start:page.index("</li>", start)]
+
+    try:
+        assert "去投票" not in panel() and "尚未到投票时间" in panel()
+        clock.freeze(now + timedelta(hours=1, minutes=1))  # opened: no write happened
+        opened = panel()
+        assert "去投票" in opened and f'href="/ballot/{vote_id}"' in opened
+        clock.freeze(now + timedelta(hours=3, minutes=1))  # past its closing time
+        assert "去投票" not in panel()
+    finally:
+        clock.freeze(None)
+
+
+def test_the_public_board_is_the_same_for_a_logged_in_owner_and_for_anyone(two_apps, world):
+    """The board is kept once for every reader: its panels are asked as an anonymous reader."""
+    from committee_app.voting.models import Vote
+
+    first, second = two_apps
+    with first.app_context():
+        db.session.add(Vote(compound_id=world.a, kind="matter", title="公示栏上的表决", state="open"))
+        db.session.commit()
+    anyone = _read_twice(second, second.test_client(), "/board/A")
+    owner = _client(second, "owner").get("/board/A")
+    assert "公示栏上的表决" in anyone
+    part = lambda html: html[html.index('id="board-votes"'):html.index("</section>", html.index('id="board-votes"'))]  # noqa: E731
+    assert part(owner.get_data(as_text=True)) == part(anyone)

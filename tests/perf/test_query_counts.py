@@ -127,12 +127,12 @@ def grow_the_street(app, world, today: date, *, compounds: int = 12, voters: int
 # page name -> (role, url template, bound on the statements when the data cache answers, bound
 # when the page is computed (cache off, or the data just changed), text the grown page shows)
 PAGES = {
-    "owner's compound page": ("owner", "/compounds/A", 3, 13, "甲小区"),
-    "organiser's compound page": ("organiser", "/compounds/A", 3, 26, "甲小区"),
+    "owner's compound page": ("owner", "/compounds/A", 3, 14, "甲小区"),  # +1 computed: the latest election result
+    "organiser's compound page": ("organiser", "/compounds/A", 3, 27, "甲小区"),  # +1 computed: the election result
     "timeline": ("organiser", "/compounds/A/procedures/{procedure_id}", 7, 7, "2.pdf"),
-    "oversight board": ("officer", "/oversight/", 3, 13, "增长小区011"),
+    "oversight board": ("officer", "/oversight/", 3, 14, "增长小区011"),  # +1 computed: the finding handlings
     "mentor's board": ("mentor", "/workshop/", 2, 17, "增长小区011"),
-    "public notice board": (None, "/board/A", 1, 3, "甲小区公告14"),
+    "public notice board": (None, "/board/A", 1, 4, "甲小区公告14"),  # +1 computed: the votes it links
 }
 
 

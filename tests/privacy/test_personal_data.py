@@ -17,6 +17,7 @@ from committee_app.registry import operations as registry
 from committee_app.registry.models import Compound
 from tests.conftest import roll_csv
 from tests.procedures import factories
+from tests.jobs.helpers import document
 
 PHONE_ROLL = roll_csv([
     "1栋,1-101,100.00,张三丰,R1,已售,13812345678,",
@@ -63,7 +64,7 @@ def test_anonymous_visitors_get_the_roll_notice_with_masked_names_and_no_phones(
         notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
         notice_id = notice.id
     # the full roll notice behind the login is closed to anonymous visitors
-    assert client.get("/compounds/A/roll/notice.pdf").status_code == 302
+    assert client.post("/compounds/A/roll/notice-job").status_code == 302
     assert client.get("/compounds/A/roll").status_code == 302
     board = client.get("/board/A").get_data(as_text=True) + client.get(f"/board/A/notices/{notice_id}").get_data(
         as_text=True)
@@ -87,13 +88,13 @@ def test_the_full_roll_is_for_the_roles_that_need_it_and_every_view_is_audited(a
     for role in ("mentor", "owner", "outside_officer", "other_organiser"):
         login_as(role)
         assert client.get("/compounds/A/roll").status_code == 403, role
-        assert client.get("/compounds/A/roll/notice.pdf").status_code == 403, role
+        assert client.post("/compounds/A/roll/notice-job").status_code == 403, role
     assert accesses(app) == []
     for role in ("organiser", "officer", "admin"):
         login_as(role)
         page = client.get("/compounds/A/roll")
         assert page.status_code == 200 and "张三丰" in page.get_data(as_text=True)
-        pdf = client.get("/compounds/A/roll/notice.pdf")
+        pdf = document(app, client, client.post("/compounds/A/roll/notice-job"))
         assert pdf.status_code == 200 and pdf.headers["Cache-Control"] == "no-store"
     seen = accesses(app)
     assert [(actor, what) for actor, what, _at in seen] == [

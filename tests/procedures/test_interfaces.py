@@ -26,7 +26,7 @@ def test_a_vote_may_open_15_days_after_the_notice_counting_inclusively(app, worl
         assert vote_gate(compound, date(2026, 11, 16)) is None
         assert vote_gate(compound, date(2026, 11, 20)) is None
         reason = vote_gate(compound, date(2026, 11, 15))
-        assert reason and "PMR art 14" in reason and "2026-11-16" in reason
+        assert reason and "《物业管理条例》第十四条" in reason and "2026-11-16" in reason
 
 
 def test_a_vote_may_not_open_before_the_announced_meeting_date(app, world, december):
@@ -43,7 +43,7 @@ def test_no_vote_before_the_meeting_notice_is_done(app, world, december):
         compound = _compound(world)
         procedure = factories.start(compound, meeting_on=date(2026, 12, 20))
         reason = vote_gate(compound, date(2026, 12, 20))
-        assert reason and "PMR art 14" in reason and "会议通知" in reason
+        assert reason and "《物业管理条例》第十四条" in reason and "会议通知" in reason
         # the meeting notice cannot be waived (PMR art 14), and one waived before that rule does not open the vote
         factories.settle_before(procedure, "R7_meeting_notice", on=date(2026, 11, 1))
         notice_step = next(s for s in procedure.steps if s.key == "R7_meeting_notice")

@@ -167,7 +167,7 @@ def test_a_meeting_notice_14_days_before_the_meeting_is_refused_with_the_citatio
         factories.settle_before(procedure, "R7_meeting_notice", on=date(2026, 11, 1))
         with pytest.raises(ProcedureError) as refused:
             operations.complete_action(_compound(world), "meeting_notice", on=date(2026, 11, 2))
-        assert "PMR art 14" in str(refused.value) and "2026-11-01" in str(refused.value)
+        assert "《物业管理条例》第十四条" in str(refused.value) and "2026-11-01" in str(refused.value)
         assert refused.value.citations == ("PMR art 14",)
         assert _step(procedure, "R7_meeting_notice").state == "pending"
 
@@ -176,7 +176,7 @@ def test_a_meeting_notice_10_days_before_the_meeting_is_refused(app, world, dece
     with app.app_context():
         procedure = factories.start(_compound(world), meeting_on=date(2026, 11, 20))
         factories.settle_before(procedure, "R7_meeting_notice", on=date(2026, 11, 1))
-        with pytest.raises(ProcedureError, match="PMR art 14"):
+        with pytest.raises(ProcedureError, match="物业管理条例》第十四条"):
             operations.complete_action(_compound(world), "meeting_notice", on=date(2026, 11, 10))
 
 
@@ -184,7 +184,7 @@ def test_a_roll_notice_that_has_not_stood_15_days_is_refused(app, world, decembe
     with app.app_context():
         procedure = factories.start(_compound(world), meeting_on=date(2026, 11, 20))
         factories.settle_before(procedure, "R4_roll_notice", on=date(2026, 11, 1))
-        with pytest.raises(ProcedureError, match="GR art 12"):
+        with pytest.raises(ProcedureError, match="指导规则》第十二条"):
             operations.complete_action(_compound(world), "roll_notice", on=date(2026, 11, 6))
         operations.complete_action(_compound(world), "roll_notice", on=date(2026, 11, 5))
 
@@ -202,7 +202,7 @@ def test_moving_the_meeting_too_close_to_a_posted_roll_notice_is_refused(app, wo
         procedure = factories.start(_compound(world), meeting_on=date(2026, 11, 30))
         factories.settle_before(procedure, "R4_roll_notice", on=date(2026, 11, 1))
         operations.complete_action(_compound(world), "roll_notice", on=date(2026, 11, 10))
-        with pytest.raises(ProcedureError, match="GR art 12"):
+        with pytest.raises(ProcedureError, match="指导规则》第十二条"):
             operations.set_anchors(procedure, meeting_on=date(2026, 11, 20))
         assert procedure.meeting_on == date(2026, 11, 30)
         operations.set_anchors(procedure, meeting_on=date(2026, 12, 20))
@@ -220,13 +220,13 @@ def test_once_the_meeting_notice_is_out_a_new_date_takes_a_new_notice(app, world
         operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 1), meeting_on=date(2026, 11, 20),
                                        **details)
         db.session.commit()
-        with pytest.raises(ProcedureError, match="PMR art 14"):
+        with pytest.raises(ProcedureError, match="物业管理条例》第十四条"):
             operations.set_anchors(procedure, meeting_on=date(2026, 11, 30))
         with pytest.raises(ProcedureError, match="理由"):
             operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 20), meeting_on=date(2026, 12, 5),
                                            **details)
         # posted again on 11-20, the notice period counts again: 12-04 is too early, 12-05 is fine
-        with pytest.raises(ProcedureError, match="PMR art 14"):
+        with pytest.raises(ProcedureError, match="物业管理条例》第十四条"):
             operations.post_meeting_notice(procedure, posted_on=date(2026, 11, 20), meeting_on=date(2026, 12, 4),
                                            reason="改期", **details)
         db.session.rollback()
@@ -272,7 +272,7 @@ def test_a_late_time_limit_is_recorded_late_not_refused(app, world, december):
         step = operations.complete_step(_step(procedure, "R2_start"), on=date(2026, 11, 30))
         assert step.state == "submitted"
         view = next(v for v in timeline(procedure, effective_settings(procedure.compound)) if v.step.key == "R2_start")
-        assert view.late_note and "GR" in view.late_note
+        assert view.late_note and "指导规则" in view.late_note
 
 
 def test_a_step_cannot_be_recorded_in_the_future(app, world, december):

@@ -86,7 +86,7 @@ def test_an_early_meeting_date_is_refused_with_the_citation_and_15_days_pass(app
             "place": "小区会所二楼", "form": "meeting", "agenda": "选举第三届业主委员会委员\n表决议事规则修订"}
     refused = client.post(url, data=form)
     assert refused.status_code == 400
-    assert "PMR art 14" in _text(refused) and "2026-11-30" in _text(refused)
+    assert "《物业管理条例》第十四条" in _text(refused) and "2026-11-30" in _text(refused)
     with app.app_context():
         assert db.session.scalar(select(Notice).where(Notice.kind == "meeting_notice")) is None
         assert db.session.get(Procedure, procedure_id).meeting_on is None  # nothing written
@@ -100,6 +100,8 @@ def test_an_early_meeting_date_is_refused_with_the_citation_and_15_days_pass(app
         text = _pdf_text(notice.pdf)
     assert "2026-12-16" in text and "小区会所二楼" in text and "选举第三届业主委员会委员" in text
     assert "第十四条" in text and "甲小区业主委员会换届小组" in text
+    # how to vote: the one-time code on the letter, the receipt and the ballot box, and paper
+    assert "一次性投票码" in text and "回执号" in text and "不公开是谁投的" in text and "纸质表决票" in text
     assert "业主大会会议通知" in _text(client.get("/board/A")) or "的通知" in _text(client.get("/board/A"))
 
 
@@ -264,7 +266,7 @@ def test_the_timeline_and_refusals_read_in_english(app, world, client, login_as,
     procedure_id, steps = _procedure(app, world)
     client.post("/language", data={"locale": "en"})
     page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
-    assert "Anchor dates" in page and "at least 3 months before End of term" in page and "Pending" in page
+    assert "Anchor dates" in page and "at least 3 months before End of term" in page and "Not started" in page
     page = _text(client.post(f"/compounds/A/steps/{steps['R3_working_group']}/complete",
                              data={"done_on": "2026-11-30"}, follow_redirects=True))
     assert "Finish the earlier steps first" in page

@@ -88,3 +88,17 @@ def test_the_roll_page_shows_the_interpretation_by_name_and_in_english_when_chos
     visible = re.sub(r"<[^>]+>", " ", page)
     assert "Art. 9" in visible and "Headcount is one per exclusive part" in visible
     assert "SPC art 9" not in visible
+
+
+def test_messages_written_with_keys_read_as_the_laws_names():
+    from committee_app.rules.citations import readable
+
+    message = "会议通知须在投票开始至少 15 日前发出（依据：PMR art 14）；任期（GR art 32）；GR art 37-39。"
+    shown = readable(message)
+    assert "PMR art" not in shown and "GR art" not in shown
+    assert "《物业管理条例》第十四条" in shown and "第三十七条至第三十九条" in shown
+    english = readable("notice (basis: PMR art 14)", "en")
+    assert "PMR art" not in english and "Art. 14" in english
+    # keys not in the table, and longer numbers, are left alone
+    assert readable("CC art 2789 and XYZ art 1") == "CC art 2789 and XYZ art 1"
+    assert readable("") == "" and readable(None) is None

@@ -312,3 +312,50 @@ def test_effective_settings_apply_valid_overrides_from_form_strings(national):
 def test_effective_settings_refuse_bad_overrides(national, overrides, fragment):
     with pytest.raises(ValueError, match=fragment):
         national.effective_settings(overrides)
+
+
+# --------------------------------------------------------------------------- phases
+
+
+def test_each_procedure_groups_its_steps_into_phases_in_order(rule_sets):
+    for rule_set in rule_sets.values():
+        for procedure in rule_set.procedures:
+            assert [phase.key for phase in procedure.phases] == [
+                "preparation", "nominations", "candidates", "vote", "result"]
+            assert all(phase.title_zh and phase.title_en for phase in procedure.phases)
+            order = [phase.key for phase in procedure.phases]
+            positions = [order.index(step.phase) for step in procedure.steps]
+            assert positions == sorted(positions)
+    vote = next(s for s in rule_sets["national"].procedure("reelection") if s.action == "vote")
+    assert vote.phase == "vote"
+
+
+def test_a_step_with_an_unknown_phase_is_named(broken_national):
+    def mutate(data):
+        _step(data, "formation", "F5_meeting_notice")["phase"] = "voting"
+    message = broken_national(mutate)
+    assert "procedures.formation.steps[" in message and "phase: unknown phase 'voting'" in message
+
+
+def test_a_step_without_a_phase_is_refused_once_phases_are_declared(broken_national):
+    def mutate(data):
+        del _step(data, "reelection", "R7_meeting_notice")["phase"]
+    assert "phase: missing" in broken_national(mutate)
+
+
+def test_phases_out_of_order_are_refused(broken_national):
+    def mutate(data):
+        _step(data, "formation", "F4a_roll_notice")["phase"] = "result"
+    assert "a phase's steps must be consecutive" in broken_national(mutate)
+
+
+def test_a_phase_without_steps_and_a_bad_phase_entry_are_refused(broken_national):
+    def add_empty(data):
+        data["procedures"]["formation"]["phases"] = list(data["procedures"]["formation"]["phases"]) + [
+            {"key": "aftercare", "title_zh": "后续", "title_en": "Aftercare"}]
+    assert "phase 'aftercare' has no step" in broken_national(add_empty)
+
+    def no_title(data):
+        data["procedures"]["reelection"]["phases"] = [dict(p) for p in data["procedures"]["reelection"]["phases"]]
+        del data["procedures"]["reelection"]["phases"][0]["title_en"]
+    assert "procedures.reelection.phases[0].title_en: missing required field" in broken_national(no_title)

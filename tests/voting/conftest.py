@@ -62,3 +62,14 @@ def cast(vote_id: int, name_or_id, *, candidates=(), choice=None, compound_id=No
            for n in candidates]
     selection = operations.check_selection(vote, ids, choice)
     return operations.cast_online(vote, vid, selection)
+
+
+def close(app, vote_id: int) -> None:
+    """Close an open vote (its counts are hidden until then, for every role and the CLI)."""
+    from committee_app.voting import operations
+    from committee_app.voting.models import Vote
+
+    with app.app_context():
+        vote = db.session.get(Vote, vote_id)
+        operations.close_vote(vote, db.session.get(Compound, vote.compound_id))
+        db.session.commit()

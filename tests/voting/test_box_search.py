@@ -33,4 +33,4 @@ def test_the_ballot_box_is_filtered_by_the_start_of_a_receipt_hash(app, client, 
     assert _rows(page) == [mine[:16]] and "找到 1 张选票" in page
 
     bad = client.get(f"/board/A/votes/{vote_id}?hash=xyz%25").get_data(as_text=True)
-    assert "回执哈希只含数字" in bad and len(_rows(bad)) == 3
+    assert "回执编号只含数字" in bad and len(_rows(bad)) == 3

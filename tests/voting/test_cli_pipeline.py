@@ -66,14 +66,16 @@ def test_the_whole_pipeline_runs_from_the_command_line(app, runner, tmp_path):
     at("2026-11-17T08:00")
     assert "4 wait for a second entry" in run(runner, "ballots", "import", vote_id, str(ballots), "--counter", "1",
                                               "--counter-name", "计票人甲")
-    waiting = refused(runner, "tally", vote_id, "--json")
-    assert "4 paper ballot(s) entered by one counter only" in waiting and "--counter 2" in waiting
-    assert "4 matched" in run(runner, "ballots", "import", vote_id, str(ballots), "--counter", "2",
-                              "--counter-name", "计票人乙")
+    live = refused(runner, "tally", vote_id, "--json")  # while owners vote: turnout only, no counts
+    assert "still open" in live and "Turnout so far: 0 of 5 voters" in live and "甲" not in live
     assert "提前截止须写明理由" in refused(runner, "election", "close", vote_id)
 
     at("2026-11-20T18:00")
     run(runner, "election", "close", vote_id)
+    waiting = refused(runner, "tally", vote_id, "--json")
+    assert "4 paper ballot(s) entered by one counter only" in waiting and "--counter 2" in waiting
+    assert "4 matched" in run(runner, "ballots", "import", vote_id, str(ballots), "--counter", "2",
+                              "--counter-name", "计票人乙")
     data = json.loads(run(runner, "tally", vote_id, "--json"))
     assert data["roll"] == {"headcount": 5, "area": "607.75"}
     assert data["participation"] == {"headcount": 4, "area": "595.75", "quorum_met": True}

@@ -8,7 +8,7 @@ from committee_app.registry.models import Compound, Voter
 from committee_app.voting.models import Vote
 from committee_app.voting.tally import tally
 
-from .conftest import cast
+from .conftest import cast, close
 
 ROLL_AREA = Decimal("607.75")  # 180.50 + 90.00 + 95.25 + 230.00 + 12.00
 
@@ -111,6 +111,7 @@ def test_tally_json_prints_exactly_the_spec_shape_for_an_election(app, runner, w
         for name in ("张三", "李四", "赵喆", "developer"):
             cast(vote_id, name, candidates=["甲"])
         db.session.commit()
+    close(app, vote_id)
     result = runner.invoke(args=["tally", str(vote_id), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -134,6 +135,7 @@ def test_tally_json_for_a_motion(app, runner, world, motion):
         cast(vote_id, "李四", choice="abstain")
         cast(vote_id, "赵喆", choice="for")
         db.session.commit()
+    close(app, vote_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert list(data) == ["election", "kind", "matter", "roll", "participation", "spoilt", "votes", "passed",
                           "status", "basis", "roll_version", "subject", "matter_basis"]
@@ -249,3 +251,29 @@ def test_spoilt_paper_ballots_participate_but_never_approve(app, world, motion):
     # without the developer's spoilt ballot: 3 of 5 heads (< 2/3) → no quorum
     assert result["participation"] == {"headcount": 3, "area": "365.75", "quorum_met": False}
     assert result["status"] == "quorum_not_met"
+
+
+def test_tally_refuses_while_owners_vote_and_shows_turnout_only(app, runner, world, election, motion):
+    """Issue 15: no one sees counts per candidate or choice before the close, the command line included."""
+    vote_id, motion_id, draft_id = election(seats=1, candidates=("甲", "乙")), motion(), motion(open=False)
+    with app.app_context():
+        for name in ("张三", "李四"):
+            cast(vote_id, name, candidates=["甲"])
+            cast(motion_id, name, choice="for")
+        db.session.commit()
+    for vid in (vote_id, motion_id):
+        for args in (["tally", str(vid), "--json"], ["tally", str(vid)]):
+            result = runner.invoke(args=args)
+            assert result.exit_code != 0
+            assert f"cannot count vote {vid}: it is still open" in result.output
+            # turnout by headcount and by area only: 张三 180.50 + 李四、王芳 90.00 of 607.75 m²
+            assert "Turnout so far: 2 of 5 voters (40.00%), 270.50 of 607.75 m² (44.51%); quorum not met" in result.output
+            assert "甲" not in result.output and '"for"' not in result.output and "headcount" not in result.output
+            assert not result.output.lstrip().startswith("{")
+    drafted = runner.invoke(args=["tally", str(draft_id), "--json"])
+    assert drafted.exit_code != 0 and "has not opened yet" in drafted.output
+    close(app, vote_id)
+    counted = runner.invoke(args=["tally", str(vote_id), "--json"])
+    assert counted.exit_code == 0, counted.output
+    assert json.loads(counted.output)["candidates"][0] == {"name": "甲", "headcount": 2, "area": "270.50",
+                                                            "approved": False, "elected": False}

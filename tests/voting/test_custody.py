@@ -15,6 +15,7 @@ from committee_app.voting import operations
 from committee_app.voting.models import LetterBatch, Vote, VotingCode
 
 from tests.conftest import login
+from tests.jobs.helpers import document
 
 from .conftest import cast, voter_id
 from .test_lifecycle import needs_poppler, pdf_text
@@ -47,13 +48,13 @@ def cast_with_code(client, vote_id, code):
 def test_printing_the_letters_again_while_the_vote_is_open_voids_no_delivered_code(app, client, world, motion):
     vote_id = motion()
     login(client, "organiser")
-    first = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf")
+    first = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
     assert first.mimetype == "application/pdf"
     with app.app_context():
         hashes = set(db.session.scalars(db.select(VotingCode.code_hash)))
         batch = db.session.scalar(db.select(LetterBatch))
         assert (batch.number, batch.kind, batch.printed_by_name, len(batch.voter_ids)) == (1, "original", "organiser", 5)
-    again = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf", follow_redirects=True)
+    again = client.post(f"/compounds/A/votes/{vote_id}/letters-job", follow_redirects=True)
     assert again.mimetype == "text/html" and "通知书只发一次" in again.get_data(as_text=True)
     with app.app_context():
         assert set(db.session.scalars(db.select(VotingCode.code_hash))) == hashes
@@ -110,7 +111,8 @@ def test_no_bulk_reprint_once_the_vote_is_open(app, client, world, motion):
     codes = issue(app, vote_id)
     login(client, "organiser")
     # before the vote opens a lost print run may be printed again, with a reason
-    response = client.post(f"/compounds/A/votes/{vote_id}/letters/reprint-all", data={"reason": "打印件被雨淋湿"})
+    response = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/letters/reprint-all-job",
+                                                  data={"reason": "打印件被雨淋湿"}))
     assert response.mimetype == "application/pdf"
     assert not any(works(client, vote_id, code) for code in codes.values())
     with app.app_context():
@@ -118,7 +120,7 @@ def test_no_bulk_reprint_once_the_vote_is_open(app, client, world, motion):
         operations.open_vote(db.session.get(Vote, vote_id), compound, enforce_gate=False)
         db.session.commit()
         hashes = set(db.session.scalars(db.select(VotingCode.code_hash)))
-    refused = client.post(f"/compounds/A/votes/{vote_id}/letters/reprint-all", data={"reason": "再印一次"},
+    refused = client.post(f"/compounds/A/votes/{vote_id}/letters/reprint-all-job", data={"reason": "再印一次"},
                           follow_redirects=True)
     assert refused.mimetype == "text/html" and "不能整批重印" in refused.get_data(as_text=True)
     with app.app_context():
@@ -165,7 +167,8 @@ def test_the_count_record_states_how_many_code_ballots_came_from_reprinted_lette
     login(client, "organiser")
     client.post(f"/compounds/A/votes/{vote_id}/close")
     client.post(f"/compounds/A/votes/{vote_id}/count")
-    text = pdf_text(client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf").data, tmp_path)
+    text = pdf_text(document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job")).data,
+                    tmp_path)
     flat = re.sub(r"\s+", "", text)
     assert "投票码选票2张，其中使用补打通知书投票码的1张" in flat
     assert "补打1批（1份）" in flat

@@ -14,13 +14,15 @@ from datetime import date, datetime
 import pytest
 
 from committee_app.extensions import db
+from committee_app.jobs.models import Job
 from committee_app.registry.models import Compound
 from committee_app.rules import get_rule_set, load_rule_sets
 from committee_app.rules.loader import RuleDataError
 from committee_app.voting import law, operations
 from committee_app.voting.models import Candidate, Vote
+from tests.jobs.helpers import document
 
-from .conftest import cast, voter_id
+from .conftest import cast, close, voter_id
 
 # (subject, item of CC art 278 ¶1, matter)
 SUBJECTS = [
@@ -335,6 +337,8 @@ def test_without_a_quorum_no_candidate_is_approved_and_no_motion_passes(app, run
             cast(vote_id, name, candidates=["甲"])
             cast(motion_id, name, choice="for")
         db.session.commit()
+    close(app, vote_id)
+    close(app, motion_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert data["participation"]["quorum_met"] is False and data["status"] == "quorum_not_met"
     assert [row["approved"] for row in data["candidates"]] == [False, False]
@@ -355,7 +359,7 @@ def test_the_count_record_says_why_the_threshold_applies(app, client, world, mot
         operations.close_vote(vote, db.session.get(Compound, vote.compound_id))
         db.session.commit()
     login(client, "organiser")
-    pdf = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
+    pdf = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job"))
     assert pdf.status_code == 200, pdf.status_code
     (tmp_path / "r.pdf").write_bytes(pdf.data)
     text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
@@ -409,6 +413,7 @@ def test_a_name_not_on_the_list_counts_only_where_the_rules_allow_it(app, runner
     with app.app_context():
         write_in = db.session.scalar(db.select(Candidate).where(Candidate.vote_id == vote_id, Candidate.name == "孙七"))
         assert write_in.is_write_in
+    close(app, vote_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     rows = {row["name"]: row for row in data["candidates"]}
     assert rows["孙七"]["headcount"] == 3 and rows["孙七"]["elected"] is True  # 3 of 4 heads, 365.75 of 595.75 m²
@@ -419,6 +424,7 @@ def test_parking_only_owners_count_as_the_rules_say(app, runner, world, election
     with app.app_context():
         cast(vote_id, "钱堃", candidates=["甲"])  # owns a parking space only
         db.session.commit()
+    close(app, vote_id)
     data = json.loads(runner.invoke(args=["tally", str(vote_id), "--json"]).output)
     assert data["roll"] == {"headcount": 5, "area": "607.75"} and data["participation"]["headcount"] == 1
     with app.app_context():
@@ -456,11 +462,13 @@ def test_while_owners_vote_every_role_sees_turnout_only(app, client, world, elec
     assert "2 / 5" in page and "275.75 / 607.75" in page and "40.00%" in page
     assert "还差 2 人" in page and "129.42" in page  # 2/3 of 5 heads = 3.33 → 2 more; 405.17 − 275.75 m²
     assert 'id="items"' not in page and "达到同意比例" not in page
-    record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
-    assert record.status_code == 409 and "投票截止后才能打印" in record.get_data(as_text=True)
+    record = client.post(f"/compounds/A/votes/{vote_id}/count-record-job", follow_redirects=True)
+    assert "投票截止后才能打印" in record.get_data(as_text=True) and 'id="results-hidden"' in record.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0  # no job while owners vote
     with app.app_context():
         operations.close_vote(db.session.get(Vote, vote_id), compound_a(world))
         db.session.commit()
     page = client.get(f"/compounds/A/votes/{vote_id}/count").get_data(as_text=True)
     assert 'id="items"' in page and 'id="results-hidden"' not in page
-    assert client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf").status_code == 200
+    assert document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job")).status_code == 200

@@ -16,6 +16,7 @@ from committee_app.voting import integration, operations
 from committee_app.voting.models import Ballot, Vote
 
 from tests.conftest import SMALL_ROLL, login
+from tests.jobs.helpers import document
 
 from .conftest import cast, voter_id
 
@@ -92,7 +93,7 @@ def test_the_roll_is_locked_while_a_vote_is_open(app, world, election):
 def test_voter_letters_print_one_page_per_voter_with_a_working_code(app, client, world, election, tmp_path):
     vote_id = election()
     login(client, "organiser")
-    response = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf")
+    response = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert pdf_pages(response.data, tmp_path) == 5
     text = pdf_text(response.data, tmp_path)
@@ -105,7 +106,7 @@ def test_voter_letters_print_one_page_per_voter_with_a_working_code(app, client,
     assert "投票人" in page and "投票码不正确" not in page
     # printing again issues nothing (letters go once per voter): the delivered code still works
     login(client, "organiser")
-    again = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf", follow_redirects=True)
+    again = client.post(f"/compounds/A/votes/{vote_id}/letters-job", follow_redirects=True)
     assert again.mimetype == "text/html" and "通知书只发一次" in again.get_data(as_text=True)
     client.post("/logout")
     assert "投票码不正确" not in client.get(f"/ballot/{vote_id}?code={codes[0]}").get_data(as_text=True)
@@ -121,7 +122,7 @@ def test_count_record_and_result_notice_on_the_board(app, client, world, electio
     login(client, "organiser")
     client.post(f"/compounds/A/votes/{vote_id}/close")
     assert client.post(f"/compounds/A/votes/{vote_id}/count").status_code == 302
-    record = client.get(f"/compounds/A/votes/{vote_id}/count-record.pdf")
+    record = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/count-record-job"))
     text = pdf_text(record.data, tmp_path)
     assert "计票记录" in text and "王建国" in text and "595.75" in text and "民法典》第二百七十八条" in text and "CC art" not in text
     assert "当选" in text

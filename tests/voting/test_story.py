@@ -13,6 +13,7 @@ from committee_app.extensions import db
 from committee_app.voting.models import Vote
 
 from tests.conftest import login
+from tests.jobs.helpers import document
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -35,7 +36,7 @@ def test_an_organiser_runs_an_election_end_to_end(app, client, runner, world, tm
     for name in ("甲", "乙", "丙"):
         client.post(f"/compounds/A/votes/{vote_id}/candidates", data={"name": name, "statement": f"{name}的陈述"})
     client.post(f"/compounds/A/votes/{vote_id}/open")
-    letters = client.post(f"/compounds/A/votes/{vote_id}/letters.pdf")
+    letters = document(app, client, client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
     path = tmp_path / "letters.pdf"
     path.write_bytes(letters.data)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout

@@ -18,7 +18,7 @@ IRREVERSIBLE = [
     ("voting/detail.html", "url_for('jobs.start_letters'"),
     ("voting/letters.html", "url_for('jobs.start_letters'"),
     ("voting/letters.html", "url_for('voting.reprint_letter'"),
-    ("voting/letters.html", "url_for('voting.reprint_all_letters'"),
+    ("voting/letters.html", "url_for('jobs.start_reprint_all'"),
     ("voting/count.html", "url_for('voting.result_notice'"),
     ("voting/count.html", "url_for('voting.install_committee'"),
     ("meetings/minutes.html", "url_for('meetings.lock_minutes'"),
