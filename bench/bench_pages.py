@@ -10,8 +10,12 @@ and gives the demo's street officer and mentor its street and communities, so th
 list N more compounds.
 Each page is driven for ``--seconds`` by wrk (Debian's package) with ``--clients``
 connections, or by a Python thread pool when wrk is missing; then a mixed load of
-``--mixed-clients`` Python clients over the same pages. Prints one table, stops the servers
-and exits by itself.
+``--mixed-clients`` Python clients over the same pages and ballot casts (a motion open in
+the demo's compound ZT1Q, the compound of the pages: each cast moves the generations of the
+ballot tables those pages may read; the casts stop when its voting codes run out; each cast uses a
+fresh voting code through the real ballot page, as bench/bench_cast.py), one request type in
+``len(PAGES) + 1`` being a cast; its table gives p50/p99 per request type. Prints the tables
+with the machine's load average, stops the servers and exits by itself.
 """
 from __future__ import annotations
 
@@ -87,6 +91,45 @@ with app.app_context():
 """
 
 
+CASTS = """
+import json
+from committee_app import create_app
+from committee_app.extensions import db
+from committee_app.registry.models import Compound
+from committee_app.voting import operations
+app = create_app()
+with app.app_context():
+    compound = db.session.scalar(db.select(Compound).where(Compound.code == {code!r}))
+    # a motion (the compound is in a re-election procedure, whose election takes its candidates
+    # only from the finalised list); letters for the voters on the roll the vote is fixed to
+    vote = operations.create_motion(compound, title="关于续聘物业服务企业的表决", subject="other", actor="bench")
+    operations.open_vote(vote, compound, enforce_gate=False, actor="bench")
+    codes = list(operations.issue_codes(vote, actor="bench").values())
+    db.session.commit()
+    print(json.dumps({{"vote": vote.id, "codes": codes}}))
+"""
+
+
+def prepare_casts(env: dict) -> dict:
+    """An open motion with its voting codes: {"vote": id, "codes": [...]}."""
+    import json
+
+    out = subprocess.run([sys.executable, "-c", CASTS.format(code="ZT1Q")], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def cast_session(vote_id: int) -> tuple[str, str]:
+    """A ballot page session: (Cookie header value, CSRF token)."""
+    connection = http.client.HTTPConnection(HOST, APP_PORT, timeout=30)
+    connection.request("GET", f"/ballot/{vote_id}")
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    return cookie, re.search(r'csrf_token" value="([^"]+)"', body).group(1)
+
+
 def prepare_database(env: dict, street: int = 0) -> int:
     subprocess.run(["psql", PG + "/postgres", "-qc", f'DROP DATABASE IF EXISTS "{DB_NAME}"',
                     "-c", f'CREATE DATABASE "{DB_NAME}"'], check=True)
@@ -158,37 +201,71 @@ def wrk(port: int, path: str, cookie: str | None, seconds: int, clients: int) ->
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50%"), ms("99%"), int(bad.group(1)) if bad else 0
 
 
-def python_load(port: int, targets: list[tuple[str, str | None]], seconds: float, clients: int):
-    """``clients`` threads, each with its own keep-alive connection, requesting random targets."""
+def python_load(port: int, targets: list[tuple[str, str | None]], seconds: float, clients: int,
+                casts: dict | None = None, by_type: dict | None = None):
+    """``clients`` threads, each with its own keep-alive connection, requesting random targets.
+
+    With ``casts`` ({"vote", "codes"}), one request type more: a ballot cast with
+    the next unused voting code (each client its own ballot-page session). With ``by_type`` (a
+    dict to fill), the latencies are also kept per target (its index; the casts come last)."""
     latencies: list[float] = []
     bad = [0]
     lock = threading.Lock()
+    codes = iter(casts["codes"]) if casts else None
+    sessions = [cast_session(casts["vote"]) for _ in range(clients)] if casts else []
+    choices = list(targets) + ([("cast", None)] if casts else [])
     stop = time.monotonic() + seconds
 
-    def client():
+    def cast(connection, index: int) -> int:
+        with lock:
+            code = next(codes, None)
+        if code is None:
+            return 0
+        cookie, token = sessions[index]
+        body = urllib.parse.urlencode([("csrf_token", token), ("code", code), ("confirmed", "1"),
+                                       ("choice", random.choice(("for", "against", "abstain")))])
+        connection.request("POST", f"/ballot/{casts['vote']}/cast", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    def client(index: int):
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
-        mine, errors = [], 0
+        mine, errors, typed = [], 0, []
         while time.monotonic() < stop:
-            path, cookie = random.choice(targets)
+            which = random.randrange(len(choices))
+            path, cookie = choices[which]
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-                response = connection.getresponse()
-                response.read()
-                if response.status >= 400:
+                if path == "cast":
+                    status = cast(connection, index)
+                    if status == 0:
+                        continue  # the codes ran out
+                else:
+                    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                if status >= 400:
                     errors += 1
             except (OSError, http.client.HTTPException):
                 errors += 1
                 connection.close()
                 connection = http.client.HTTPConnection(HOST, port, timeout=30)
                 continue
-            mine.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            mine.append(elapsed)
+            typed.append((which, elapsed))
         connection.close()
         with lock:
             latencies.extend(mine)
             bad[0] += errors
+            if by_type is not None:
+                for which, elapsed in typed:
+                    by_type.setdefault(which, []).append(elapsed)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -198,8 +275,17 @@ def python_load(port: int, targets: list[tuple[str, str | None]], seconds: float
     latencies.sort()
     if not latencies:
         return 0.0, 0.0, 0.0, bad[0]
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p(0.99), bad[0]
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, percentile(latencies, 0.99), bad[0]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile of sorted seconds, in ms."""
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
 
 
 def main() -> int:
@@ -214,6 +300,7 @@ def main() -> int:
     env.pop("REDIS_URL", None)
     print(f"seeding the demo into {DB_NAME} …", flush=True)
     procedure_id = prepare_database(env, args.street)
+    casts = prepare_casts(env)
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     processes, logs = [], []
     try:
@@ -243,9 +330,12 @@ def main() -> int:
             rate, p50, p99, bad = drive(APP_PORT, path, cookie)
             rows.append((page, rate, p50, p99, bad, bar))
             targets.append((path, cookie))
-        mixed = python_load(APP_PORT, targets, args.seconds, args.mixed_clients)
-        rows.append((f"mixed, {args.mixed_clients} Python clients (GETs only)", *mixed, None))
+        load_before_mixed = load_average()
+        by_type: dict[str, list[float]] = {}
+        mixed = python_load(APP_PORT, targets, args.seconds, args.mixed_clients, casts=casts, by_type=by_type)
+        rows.append((f"mixed, {args.mixed_clients} clients (pages + casts)", *mixed, None))
 
+        load_after = load_average()
         tool = f"wrk, {args.clients} connections" if use_wrk else f"{args.clients} Python clients"
         size = f" and a street of {args.street} x 2,000 households" if args.street else ""
         print(f"\ngunicorn {' '.join(GUNICORN)} on {HOST}, PostgreSQL {DB_NAME} with the demo{size}; "
@@ -256,6 +346,15 @@ def main() -> int:
             verdict = "" if bar is None else ("yes" if share >= bar else "NO")
             print(f"{page:<46} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {share:>7.1f}% "
                   f"{(str(bar) + '%') if bar else '':>5} {verdict:>4} {bad:>6}")
+        print(f"\nthe mixed load by request type ({args.mixed_clients} clients, {args.seconds} s; "
+              f"{len(by_type.get(len(targets), []))} ballots cast):")
+        print(f"{'request':<46} {'count':>8} {'p50 ms':>8} {'p99 ms':>8}")
+        for which, page in enumerate([p[0] for p in PAGES] + ["ballot cast (POST)"]):
+            values = sorted(by_type.get(which, []))
+            if not values:
+                continue
+            print(f"{page:<46} {len(values):>8} {percentile(values, 0.5):>8.1f} {percentile(values, 0.99):>8.1f}")
+        print(f"\nload average (1, 5, 15 min): before the mixed load {load_before_mixed}; at the end {load_after}")
         return 0
     finally:
         for process in processes:

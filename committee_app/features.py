@@ -50,7 +50,10 @@ class Hooks:
     roll_locks: list[Callable[["Compound"], str | None]] = field(default_factory=list)
     # endpoint (taking ``code``) of a compound's public notice board, linked from the home page
     public_board_endpoint: str | None = None
-    # sections of the public notice board (``context(compound, user)``; anyone reads the board)
+    # sections of the public notice board (``context(compound, user)``; anyone reads the board). The
+    # board is kept rendered for every reader (web/datacache.py): the context is asked with an
+    # anonymous reader and must not depend on the reader; its tables are noted as it reads them; a
+    # context that changes with time alone lists those moments as ``changes_at`` (naive UTC)
     board_panels: list[CompoundPanel] = field(default_factory=list)
     # ``election_result(compound)``: the latest counted committee election as plain values (names as
     # the result notice shows them), or None; set by the voting feature

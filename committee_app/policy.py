@@ -39,6 +39,7 @@ from typing import Any
 from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import Select, false, or_, select
+from sqlalchemy.orm import joinedload
 
 from .accounts.models import Role
 from .extensions import db, login_manager
@@ -206,7 +207,9 @@ def compounds_where(user: Any, ability: Ability) -> Select:
 
 
 def get_compound_or_404(code: str) -> Compound:
-    compound = db.session.scalar(select(Compound).where(Compound.code == code))
+    # its community and street in the same query: the scope check and the page header read them
+    compound = db.session.scalar(select(Compound).where(Compound.code == code)
+                                 .options(joinedload(Compound.community).joinedload(Community.street)))
     if compound is None:
         abort(404)
     return compound

@@ -79,10 +79,12 @@ STATUS_LABELS = {
 }
 
 
-def term_status(compound, today: date) -> TermStatus | None:
-    """The sitting committee's term and re-election status on ``today``; None without one."""
-    committee = db.session.scalar(
-        select(Committee).where(Committee.compound_id == compound.id, Committee.is_current.is_(True)))
+def term_status(compound, today: date, committee: Committee | None = None) -> TermStatus | None:
+    """The sitting committee's term and re-election status on ``today``; None without one
+    (``committee``: the sitting committee when the caller has already read it)."""
+    if committee is None:
+        committee = db.session.scalar(
+            select(Committee).where(Committee.compound_id == compound.id, Committee.is_current.is_(True)))
     if committee is None:
         return None
     rule_set = get_rule_set(compound.rule_set)

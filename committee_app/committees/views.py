@@ -29,8 +29,10 @@ def compound_panel(compound, user):
     result = provider(compound) if provider is not None else None
     if result is not None and running is not None and result["counted_at"] < running.started_at:
         result = None  # an election before this procedure: the procedure's own is still to come
-    return {"compound": compound, "committee": util.current_committee(compound),
-            "term": util.term_status(compound, clock.today()), "labels": util.STATUS_LABELS,
+    committee = util.current_committee(compound)
+    return {"compound": compound, "committee": committee,
+            "term": util.term_status(compound, clock.today(), committee) if committee else None,
+            "labels": util.STATUS_LABELS,
             # once the procedure's election is counted the page shows its result, not "started"
             "reelection_running": running is not None and running.kind == "reelection" and result is None,
             "reelection_counted": running is not None and running.kind == "reelection" and result is not None,

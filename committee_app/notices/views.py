@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
-from flask_login import current_user
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from .. import clock
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..policy import get_compound_or_404
+from ..web import datacache
 from .models import Notice
 
 bp = Blueprint("notices", __name__)
@@ -15,19 +16,39 @@ bp = Blueprint("notices", __name__)
 
 @bp.get("/board/<code>")
 def board(code: str):
-    compound = get_compound_or_404(code)
-    notices = db.session.scalars(
-        select(Notice).where(Notice.compound_id == compound.id).order_by(Notice.posted_on.desc(), Notice.id.desc())
-    ).all()
-    current = [n for n in notices if n.is_current]
-    superseded = [n for n in notices if not n.is_current]
-    from ..audit.operations import anchor
     from ..features import hooks
 
-    panels = [(panel.template, context) for panel in hooks().board_panels
-              if (context := panel.context(compound, current_user)) is not None]
-    return render_template("notices/board.html", compound=compound, current=current, superseded=superseded,
-                           today=clock.today(), audit_anchor=anchor(), panels=panels)
+    today = clock.today()
+
+    def notices_part() -> tuple[str, dict]:
+        # the same for every reader (no login): kept rendered until a notice, a vote or the compound
+        # changes, or until a moment at which a panel changes by itself (a vote opening or closing)
+        compound = get_compound_or_404(code)
+        notices = db.session.scalars(
+            select(Notice).where(Notice.compound_id == compound.id).order_by(Notice.posted_on.desc(), Notice.id.desc())
+        ).all()
+        current = [n for n in notices if n.is_current]
+        superseded = [n for n in notices if not n.is_current]
+        # the panels see the board as any reader does (anyone reads it, without logging in): what
+        # is kept is shared by every reader, so nothing of the reader may go into it
+        reader = login_manager.anonymous_user()
+        now = clock.utcnow()
+        panels = [(panel.template, context) for panel in hooks().board_panels
+                  if (context := panel.context(compound, reader)) is not None]
+        moments = [moment for _template, context in panels for moment in context.get("changes_at", ())
+                   if moment is not None and moment > now]
+        html = render_template("notices/_board_notices.html", compound=compound, current=current,
+                               superseded=superseded, today=today, panels=panels)
+        return html, {"name": compound.name, "until": min(moments, default=None)}
+
+    html, extra = datacache.render_kept(
+        "notices.board", (code, today, str(get_locale())), notices_part,
+        fresh=lambda value: value[1]["until"] is None or clock.utcnow() < value[1]["until"])
+    from ..audit.operations import anchor
+
+    # the audit chain's anchor: kept apart, it moves with every audited change (a ballot too)
+    return render_template("notices/board.html", compound_name=extra["name"], notices=html,
+                           audit_anchor=datacache.cached("audit.anchor", None, anchor))
 
 
 def _notice(code: str, notice_id: int):

@@ -15,8 +15,15 @@ def init_app(app):
     app.cli.add_command(cli.notify)
     hooks(app).seeders.append((90, "notifications", seed.seed_notifications))
 
+    from ..web import datacache
+
     @app.context_processor
     def _notification_bell():
         def notification_bell() -> int:
-            return unread_count(current_user.id) if current_user.is_authenticated else 0
+            if not current_user.is_authenticated:
+                return 0
+            user_id = current_user.id
+            if datacache.generations_read():  # the page read them already: no query when nothing changed
+                return datacache.cached("notifications.unread", user_id, lambda: unread_count(user_id))
+            return unread_count(user_id)
         return {"notification_bell": notification_bell}

@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from .. import clock
@@ -16,6 +17,7 @@ from ..extensions import db
 from ..policy import Ability, compounds_where
 from ..registry.models import Community, Compound
 from ..rules import reelection_status
+from ..web import datacache
 from ..web.rows import Unavailable, isolated
 from ..web.spreadsheet import safe_cells
 from .checks import Check, CheckSet, get_checks
@@ -320,8 +322,43 @@ def board(user, *, community_id: int | None = None, only_findings: bool = False,
     A fixed number of queries: the compounds (with their communities), the facts (one per kind
     of record) and the standing handlings — whatever the number of compounds.
     """
+    return board_of(board_compound_ids(user), community_id=community_id, only_findings=only_findings,
+                    only_overdue=only_overdue, sort=sort)
+
+
+def board_rows(user, **filters) -> list[BoardRow]:
+    return board(user, **filters).rows
+
+
+def board_compound_ids(user) -> tuple[int, ...]:
+    """The compounds the user may sign off for (one query)."""
+    return tuple(db.session.scalars(
+        compounds_where(user, Ability.SIGN_OFF).with_only_columns(Compound.id).order_by(Compound.id)))
+
+
+def board_of(compound_ids: tuple[int, ...], *, community_id: int | None = None, only_findings: bool = False,
+             only_overdue: bool = False, sort: str = DEFAULT_SORT) -> Board:
+    """The board of these compounds, filtered and sorted (the rows kept in the data cache: they
+    depend on the compounds, their facts and the standing finding handlings, all read by SQL)."""
     today = clock.today()
-    compounds = _compound_rows(scope_query=compounds_where(user, Ability.SIGN_OFF))
+    rows, communities = datacache.cached("oversight.board_rows", (compound_ids, today, str(get_locale())),
+                                         lambda: _board_rows_of(list(compound_ids), today))
+    if community_id is not None:
+        rows = [r for r in rows if r.community_id == community_id]
+    if only_findings:
+        rows = [r for r in rows if r.finding_count]
+    if only_overdue:
+        rows = [r for r in rows if r.is_overdue]
+    return Board(sort_rows(rows, sort), communities)
+
+
+def _board_rows_of(compound_ids: list[int], today: date) -> tuple[list[BoardRow], list[tuple[int, str]]]:
+    """The rows of these compounds, in no particular order, and their communities (what
+    :func:`board_of` keeps in the data cache: the same for every officer whose scope holds these
+    compounds)."""
+    if not compound_ids:
+        return [], []
+    compounds = _compound_rows(compound_ids=compound_ids)
     communities = sorted({(c.community_id, c.community_name) for c in compounds if c.community_id is not None},
                          key=lambda pair: (pair[1], pair[0]))
     facts = gather([(r.id, r.code, r.name, r.rule_set, r.setting_overrides) for r in compounds], today)
@@ -338,17 +375,7 @@ def board(user, *, community_id: int | None = None, only_findings: bool = False,
             row = BoardRow(compound.id, compound.code, compound.name, compound.community_id,
                            compound.community_name or "", error=computed)
         rows.append(row)
-    if community_id is not None:
-        rows = [r for r in rows if r.community_id == community_id]
-    if only_findings:
-        rows = [r for r in rows if r.finding_count]
-    if only_overdue:
-        rows = [r for r in rows if r.is_overdue]
-    return Board(sort_rows(rows, sort), communities)
-
-
-def board_rows(user, **filters) -> list[BoardRow]:
-    return board(user, **filters).rows
+    return rows, communities
 
 
 def sort_rows(rows: list[BoardRow], sort: str) -> list[BoardRow]:

@@ -5,10 +5,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
+from .. import clock
 from ..extensions import db
-from ..policy import Ability, authorize, can, get_compound_or_404
+from ..policy import Ability, authorize, can, get_compound_or_404, scope_of
 from ..procedures.models import Procedure
+from ..web import datacache
 from ..web.transaction import transaction
 from . import operations, reports, util
 from .checks import get_checks
@@ -57,10 +60,23 @@ def _filters() -> dict:
 def board():
     authorize(Ability.SIGN_OFF)
     filters = _filters()
-    board = util.board(current_user, **filters)
-    return render_template("oversight/board.html", board=board, rows=board.rows, filters=filters,
-                           communities=board.communities, sorts=util.SORTS,
-                           waiting=sum(r.signoffs_waiting for r in board.rows))
+    # the compounds of the officer's scope: the same for every officer with these grants
+    compound_ids = datacache.cached("oversight.scope", repr(scope_of(current_user)),
+                                    lambda: util.board_compound_ids(current_user))
+
+    def fragments() -> tuple[str, dict]:
+        # the same for every officer with these compounds: kept rendered in the data cache
+        # (the glance chart, the phone cards and the table; nothing per user or per request)
+        board = util.board_of(compound_ids, **filters)
+        return (render_template("oversight/_board_table.html", board=board, rows=board.rows),
+                {"glance": str(render_template("oversight/_glance.html", board=board)),
+                 "communities": board.communities,
+                 "waiting": sum(r.signoffs_waiting for r in board.rows)})
+
+    key = (compound_ids, clock.today(), str(get_locale()), tuple(sorted(filters.items())))
+    html, extra = datacache.render_kept("oversight.board_table", key, fragments)
+    return render_template("oversight/board.html", table=html, glance=Markup(extra["glance"]), filters=filters,
+                           communities=extra["communities"], sorts=util.SORTS, waiting=extra["waiting"])
 
 
 @bp.get("/signoffs")

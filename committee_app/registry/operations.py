@@ -103,13 +103,14 @@ class RollSummary:
 
 def roll_summary(compound: Compound) -> RollSummary:
     """The current roll: voters on the roll, their units and areas, and its version number."""
-    units = db.session.scalar(select(func.count(Unit.id)).where(Unit.compound_id == compound.id))
-    voters, area, parking = db.session.execute(
-        select(func.count(Voter.id), func.coalesce(func.sum(Voter.area), 0), func.coalesce(func.sum(Voter.parking_area), 0))
+    units = select(func.count(Unit.id)).where(Unit.compound_id == compound.id).scalar_subquery()
+    number = select(RollVersion.number).where(RollVersion.compound_id == compound.id,
+                                              RollVersion.state == "current").scalar_subquery()
+    voters, area, parking, units, number = db.session.execute(  # one query
+        select(func.count(Voter.id), func.coalesce(func.sum(Voter.area), 0),
+               func.coalesce(func.sum(Voter.parking_area), 0), units, number)
         .where(Voter.compound_id == compound.id, Voter.is_on_roll)
     ).one()
-    number = db.session.scalar(select(RollVersion.number).where(RollVersion.compound_id == compound.id,
-                                                                RollVersion.state == "current"))
     quantum = Decimal("0.01")
     return RollSummary(units, voters, voters, Decimal(area).quantize(quantum), Decimal(parking).quantize(quantum),
                        number)

@@ -11,10 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import clock
 from ..extensions import db
 from ..features import hooks
-from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
+from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, scope_of
 from ..privacy import audit_personal_data
+from ..web import datacache
 from ..web.rows import Unavailable, isolated
 from ..web.transaction import attempt, transaction
 from . import operations, util
@@ -38,19 +40,37 @@ def compounds():
 @bp.get("/compounds/<code>")
 def compound(code: str):
     compound = get_compound_or_404(code)
-    if not (can(current_user, Ability.READ, compound) or can(current_user, Ability.VOTE, compound)):
+    readable = can(current_user, Ability.READ, compound)
+    if not (readable or can(current_user, Ability.VOTE, compound)):
         authorize(Ability.READ, compound)
-    panels = []
-    for panel in hooks().compound_panels:
-        context = isolated(lambda: panel.context(compound, current_user),
-                           what=f"panel {panel.template} of compound {compound.code}")
-        if isinstance(context, Unavailable):
-            panels.append(("web/_unavailable_panel.html", {"error": context}))
-        elif context is not None:
-            panels.append((panel.template, context))
-    summary = operations.roll_summary(compound) if can(current_user, Ability.READ, compound) else None
-    return render_template("registry/compound.html", compound=compound, summary=summary, panels=panels,
-                           can_see_roll=can(current_user, Ability.PERSONAL_DATA, compound))
+    can_see_roll = can(current_user, Ability.PERSONAL_DATA, compound)
+
+    def body() -> tuple[str, tuple[bool, bool]]:
+        """The roll's figures and the features' panels, rendered; kept unless a panel could not be
+        computed."""
+        panels, complete = [], True
+        for panel in hooks().compound_panels:
+            context = isolated(lambda: panel.context(compound, current_user),
+                               what=f"panel {panel.template} of compound {compound.code}")
+            if isinstance(context, Unavailable):
+                panels.append(("web/_unavailable_panel.html", {"error": context}))
+                complete = False
+            elif context is not None:
+                panels.append((panel.template, context))
+        summary = operations.roll_summary(compound) if readable else None
+        html = render_template("registry/_compound_body.html", compound=compound, summary=summary, panels=panels)
+        return html, (complete, bool(summary))
+
+    # what a panel shows depends on the reader's grants (and, for some, on the reader): the key
+    # holds both, so nothing is shared between readers
+    user_id = current_user.id if current_user.is_authenticated else None
+    # (the path too: the workshop panel's forms send the reader back to it)
+    key = (compound.id, user_id, repr(scope_of(current_user)), clock.today(), str(get_locale()), request.full_path)
+    html, (_complete, has_summary) = datacache.render_kept(
+        "registry.compound_body", key, body, depends_on=("compound", "community", "street", "role_grant", "user"),
+        keep=lambda value: value[1][0])
+    return render_template("registry/compound.html", compound=compound, body=html,
+                           show_roll=has_summary and can_see_roll)
 
 
 def _roll_page(compound, form, *, errors=None, more_errors=0, page: int = 1, search: str = "", status: int = 200):

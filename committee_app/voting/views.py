@@ -73,12 +73,16 @@ def panel_context(compound, user):
 
 def board_context(compound, _user):
     """The public board's links of each vote once it opens: where to vote, the ballot box where a
-    receipt is checked, and the result notice once published. One query."""
+    receipt is checked, and the result notice once published. One query. The same for every
+    reader (the board keeps it rendered for all), so nothing of ``_user`` is read."""
     votes = [vote for vote in util.votes_of(compound) if vote.state != "draft"]
     if not votes:
         return None
     return {"compound": compound, "votes": votes, "state_labels": STATE_LABELS,
-            "accepting": {vote.id: vote.accepts_ballots_at(clock.utcnow()) for vote in votes}}
+            "accepting": {vote.id: vote.accepts_ballots_at(clock.utcnow()) for vote in votes},
+            # the moments at which "accepting" turns by itself: the board is kept rendered until the next one
+            "changes_at": [moment for vote in votes if vote.state == "open"
+                           for moment in (vote.opens_at, vote.closes_at) if moment is not None]}
 
 
 # --------------------------------------------------------------------------- organiser pages

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
@@ -14,6 +15,7 @@ from .. import clock
 from ..accounts.models import Role, RoleGrant, User
 from ..extensions import db
 from ..policy import Ability, compounds_where
+from ..web import datacache
 from ..registry.models import Community, Compound
 from .models import (
     ActionItem,
@@ -197,15 +199,34 @@ def board_rows(user: Any, today: date | None = None, language: str = "zh") -> li
 
     Three queries plus the procedures feature's fixed number, whatever the number of compounds.
     """
-    today = today or clock.today()
+    return rows_of(coached_compound_ids(user), today or clock.today(), language)
+
+
+def coached_compound_ids(user: Any) -> tuple[int, ...]:
+    """The compounds the user coaches (one query)."""
+    return tuple(db.session.scalars(
+        compounds_where(user, Ability.COACH).with_only_columns(Compound.id).order_by(Compound.id)))
+
+
+def rows_of(compound_ids: tuple[int, ...], today: date, language: str = "zh") -> list[BoardRow]:
+    """The board's rows of these compounds, most urgent first (kept in the data cache)."""
+    if not compound_ids:
+        return []
+    return datacache.cached("workshop.board_rows", (compound_ids, today, str(get_locale()), language),
+                            lambda: _board_rows_of(list(compound_ids), today, language))
+
+
+def _board_rows_of(compound_ids: list[int], today: date, language: str = "zh") -> list[BoardRow]:
+    """The board's rows of these compounds (kept in the data cache: the same for every mentor
+    coaching them)."""
     compounds = db.session.execute(
-        compounds_where(user, Ability.COACH).with_only_columns(Compound.id, Compound.code, Compound.name,
-                                                               Compound.rule_set, Compound.setting_overrides)
+        select(Compound.id, Compound.code, Compound.name, Compound.rule_set, Compound.setting_overrides)
+        .where(Compound.id.in_(compound_ids))
     ).all()
     rows = {c.id: BoardRow(c.id, c.code, c.name) for c in compounds}
     if not rows:
         return []
-    scoped = compounds_where(user, Ability.COACH).with_only_columns(Compound.id).scalar_subquery()
+    scoped = list(rows)
     is_open = ActionItem.status == ItemStatus.OPEN.value
     for compound_id, open_items, overdue, next_due in db.session.execute(
         select(ActionItem.compound_id, func.count(ActionItem.id),
@@ -263,6 +284,17 @@ def add_street_view(rows: dict[int, BoardRow], compounds: list, today: date, lan
             row.findings.append(("high", str(outcome)))
 
 
+def board_scope(user: Any, today: date) -> tuple[tuple[int, ...], list, list]:
+    """(compound ids, communities, coming events) of the mentor's board as plain data (kept in
+    the data cache: no ORM objects)."""
+    from types import SimpleNamespace
+
+    communities = coached_communities(user)
+    events = upcoming_events(user, today, communities=communities)
+    return (coached_compound_ids(user), [SimpleNamespace(id=c.id, name=c.name) for c in communities],
+            [SimpleNamespace(id=e.id, title=e.title, held_on=e.held_on, place=e.place) for e in events])
+
+
 def board_summary(rows: list[BoardRow]) -> dict:
     return {
         "compounds": len(rows),
@@ -272,8 +304,9 @@ def board_summary(rows: list[BoardRow]) -> dict:
     }
 
 
-def upcoming_events(user: Any, today: date, limit: int = 3) -> list[WorkshopEvent]:
-    ids = [c.id for c in coached_communities(user)]
+def upcoming_events(user: Any, today: date, limit: int = 3, communities: list[Community] | None = None
+                    ) -> list[WorkshopEvent]:
+    ids = [c.id for c in (coached_communities(user) if communities is None else communities)]
     if not ids:
         return []
     return list(db.session.scalars(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,9 +12,10 @@ from .. import clock
 from ..extensions import db
 from ..i18n import ui_language
 from ..pdf import render_pdf
-from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404
+from ..policy import Ability, authorize, can, compounds_where, get_compound_or_404, scope_of
 from ..registry.models import Compound
 from ..storage import operations as storage
+from ..web import datacache
 from ..web.safe_redirect import safe_next
 from ..web import listing
 from ..web.transaction import attempt, transaction
@@ -103,12 +105,24 @@ def _send_stored(file: WorkshopFile):
 def board():
     authorize(Ability.COACH)
     today = clock.today()
-    rows = util.board_rows(current_user, today, ui_language())
-    communities = util.coached_communities(current_user)
-    return render_template("workshop/board.html", rows=rows, summary=util.board_summary(rows), today=today,
-                           communities=communities, events=util.upcoming_events(current_user, today),
-                           level=lambda row: util.attention_level(row, today),
-                           has_procedures=util.procedures_available())
+    # the mentor's compounds, communities and coming events: the same for every mentor with these grants
+    compound_ids, communities, events = datacache.cached(
+        "workshop.scope", (repr(scope_of(current_user)), today), lambda: util.board_scope(current_user, today))
+    has_procedures = util.procedures_available()
+    language = ui_language()
+
+    def rows_part() -> tuple[str, dict]:
+        # the same for every mentor of these compounds: kept rendered in the data cache
+        rows = util.rows_of(compound_ids, today, language)
+        return (render_template("workshop/_board_rows.html", rows=rows, today=today, has_procedures=has_procedures,
+                                level=lambda row: util.attention_level(row, today)),
+                util.board_summary(rows))
+
+    rows_html, summary = datacache.render_kept("workshop.board_part", (compound_ids, today, str(get_locale()),
+                                                                   language, has_procedures), rows_part)
+    return render_template("workshop/board.html", rows_html=rows_html, summary=summary, today=today,
+                           communities=communities, events=events,
+                           has_procedures=has_procedures)
 
 
 # ----------------------------------------------------------------------------- compound coaching
