@@ -43,14 +43,15 @@ def queue_url(app: Flask) -> str:
     return "sqlite:///" + str(Path(app.instance_path) / "jobs-queue.sqlite3")
 
 
-def _make_huey(url: str) -> Huey:
-    # results=False: outcomes are in the job table, the queue keeps nothing after a task runs
+def _make_huey(url: str, name: str = "committee-jobs") -> Huey:
+    # results=False: outcomes are in the job table, the queue keeps nothing after a task runs;
+    # ``name`` (JOBS_QUEUE_NAME) keeps two installs, or two test runs, on one Redis apart
     if url == "memory":
-        return MemoryHuey("committee-jobs", results=False)
+        return MemoryHuey(name, results=False)
     if url.startswith("sqlite:///"):
-        return SqliteHuey("committee-jobs", filename=url[len("sqlite:///"):], results=False)
+        return SqliteHuey(name, filename=url[len("sqlite:///"):], results=False)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("committee-jobs", url=url, results=False)
+        return RedisHuey(name, url=url, results=False)
     raise ValueError(f"JOBS_QUEUE: unknown queue address {url!r} (redis://…, sqlite:///…, memory)")
 
 
@@ -73,7 +74,7 @@ def make_queue(app: Flask) -> Queue:
     from . import runner
 
     url = queue_url(app)
-    huey = _make_huey(url)
+    huey = _make_huey(url, app.config.get("JOBS_QUEUE_NAME") or "committee-jobs")
     _PIDS[id(app)] = os.getpid()
 
     @huey.task(name="jobs.run")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 import pytest
 
@@ -36,6 +37,9 @@ def queue_address(storage: str, tmp_path) -> str:
 def queue_app(app, request, tmp_path):
     """The test app with its queue on SQLite or Redis (emptied first)."""
     app.config["JOBS_QUEUE"] = queue_address(request.param, tmp_path)
+    # a queue of its own on the shared Redis: a parallel test process (or another run on this
+    # machine) neither takes this test's tasks nor loses its own to this test's flush
+    app.config["JOBS_QUEUE_NAME"] = f"committee-jobs-test-{uuid.uuid4().hex}"
     app.extensions["jobs_queue"] = make_queue(app)
     app.extensions["jobs_queue"].huey.flush()
     yield app
@@ -71,3 +75,14 @@ def wait_for(app, job_id: int, states=("done", "failed"), timeout: float = 60.0)
                 return job
         time.sleep(0.1)
     raise AssertionError(f"job {job_id} did not reach {states} in {timeout}s")
+
+
+def assert_answered_before_any_work(app, job_id: int) -> None:
+    """The button answered with the job only queued: no worker has started, nothing was rendered
+    in the request (how fast that answer is belongs to bench/bench_letters_jobs.py, not a test)."""
+    from committee_app.jobs.models import Job, JobChunk
+
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        assert job.state == "queued" and not job.progress_done, (job.state, job.progress_done)
+        assert not db.session.scalar(db.select(db.func.count(JobChunk.id)).where(JobChunk.job_id == job_id))

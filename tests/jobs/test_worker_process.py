@@ -20,7 +20,8 @@ def test_a_worker_process_renders_the_letters_that_the_web_app_queued(queue_app,
     login_as("organiser")
     job_id = _job_id(client.post(f"/compounds/A/votes/{vote_id}/letters-job"))
     process = subprocess.Popen([sys.executable, "-m", "tests.jobs.worker_main", database_url,
-                                queue_app.config["JOBS_QUEUE"], "2", queue_app.config["AUDIT_KEY_FILE"]], cwd=ROOT,
+                                queue_app.config["JOBS_QUEUE"], "2", queue_app.config["AUDIT_KEY_FILE"],
+                                queue_app.config["JOBS_QUEUE_NAME"]], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         job = wait_for(queue_app, job_id, timeout=90)

@@ -1,7 +1,6 @@
 """An organiser uploads the roll file the committee really has; every problem names row and column."""
 
 import io
-import time
 from decimal import Decimal
 
 import openpyxl
@@ -244,18 +243,16 @@ def test_header_only_file_has_no_data_rows():
     assert not result.ok and result.errors[0].message_en == "the file has no data rows"
 
 
-def test_a_20000_row_roll_parses_quickly():
+def test_a_20000_row_roll_parses_whole():
+    """How fast is bench/bench_roll_import.py's business; here only that every row comes through."""
     lines = [HEADER_ZH] + [
         f"{n // 200 + 1}栋,{n % 200 + 1:04d},{80 + n % 50}.{n % 100:02d},业主{n // 2},R{n // 2},已售,,否"
         for n in range(20_000)
     ]
     data = csv_bytes(lines)
-    started = time.perf_counter()
     result = parse_roll_file("big.csv", data)
-    elapsed = time.perf_counter() - started
     assert result.ok, messages(result)[:3]
     assert len(result.rows) == 20_000
-    assert elapsed < 2.0, f"parse took {elapsed:.2f} s"
 
 
 def test_the_row_cap_stops_reading_a_stream_that_never_ends():
