@@ -1,13 +1,15 @@
 """The public board: readable by anyone, without logging in."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db
 from ..policy import get_compound_or_404
+from . import util
 from .models import Notice
 
 bp = Blueprint("notices", __name__)
@@ -27,7 +29,8 @@ def board(code: str):
     panels = [(panel.template, context) for panel in hooks().board_panels
               if (context := panel.context(compound, current_user)) is not None]
     return render_template("notices/board.html", compound=compound, current=current, superseded=superseded,
-                           today=clock.today(), audit_anchor=anchor(), panels=panels)
+                           today=clock.today(), audit_anchor=anchor(), panels=panels,
+                           pdf_pending=set(util.pdf_jobs([n.id for n in notices])))
 
 
 def _notice(code: str, notice_id: int):
@@ -41,13 +44,17 @@ def _notice(code: str, notice_id: int):
 @bp.get("/board/<code>/notices/<int:notice_id>")
 def notice(code: str, notice_id: int):
     compound, notice = _notice(code, notice_id)
-    return render_template("notices/notice.html", compound=compound, notice=notice, today=clock.today())
+    return render_template("notices/notice.html", compound=compound, notice=notice, today=clock.today(),
+                           pdf_pending=notice.id in util.pdf_jobs([notice.id]))
 
 
 @bp.get("/board/<code>/notices/<int:notice_id>.pdf")
 def notice_pdf(code: str, notice_id: int):
     compound, notice = _notice(code, notice_id)
     if not notice.pdf:
+        if notice.id in util.pdf_jobs([notice.id]):  # posted, its document still being rendered: say so
+            flash(_("公示文件生成中，请稍后再下载。"), "info")
+            return redirect(url_for("notices.notice", code=compound.code, notice_id=notice.id), code=303)
         abort(404)
     return Response(notice.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=notice-{notice.id}.pdf"})
