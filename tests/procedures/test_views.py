@@ -113,7 +113,7 @@ def test_the_roll_notice_button_posts_the_roll_to_the_board(app, world, login_as
     procedure_id, steps = _procedure(app, world)
     # refused while the working group is not formed: at once, with its message; nothing posted, no job
     refused = client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice", follow_redirects=True)
-    assert "换届小组" in _text(refused) or "前置" in _text(refused) or "尚未" in _text(refused)
+    assert "须先完成前置步骤：成立换届小组并公示名单" in _text(refused)
     with app.app_context():
         assert db.session.scalar(select(Notice)) is None
         assert db.session.scalar(select(Job)) is None
