@@ -131,6 +131,8 @@ def timeline(code: str, procedure_id: int):
 
     notices = util.step_notices(procedure)
     notice_pdf_jobs = pdf_jobs([n.id for listed in notices.values() for n in listed])
+    if can_manage:  # a step whose notice's document is still being made (or failed) stays open to show it
+        opened |= {step_id for step_id, listed in notices.items() if any(n.id in notice_pdf_jobs for n in listed)}
     return render_template(
         "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
         rule_set=rule_set, steps=steps, today=today,
