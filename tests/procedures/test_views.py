@@ -426,3 +426,37 @@ def test_a_due_date_in_a_year_without_holiday_data_is_marked_on_the_timeline(app
     procedure_id, _steps = _procedure(app, world)
     page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
     assert "节假日数据缺失，未顺延" in page and f"节假日数据未覆盖{uncovered}年" in page
+
+
+def test_a_roll_loaded_before_versions_is_copied_into_the_job_when_the_notice_is_posted(app, world, login_as,
+                                                                                       today):
+    """No roll version to point at: the masked rows are copied when posting, so a roll
+    confirmed before the worker runs does not change the board's copy."""
+    from sqlalchemy import delete
+
+    from committee_app.registry import operations as registry
+    from committee_app.registry.models import RollEntry, RollVersion
+    from tests.conftest import SMALL_ROLL
+
+    with app.app_context():
+        versions = select(RollVersion.id).where(RollVersion.compound_id == world.a)
+        db.session.execute(delete(RollEntry).where(RollEntry.roll_version_id.in_(versions)))
+        db.session.execute(delete(RollVersion).where(RollVersion.compound_id == world.a))
+        db.session.commit()
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, _steps = _procedure(app, world)
+    _settle_until(app, world, "R4_roll_notice", date(2026, 11, 20))
+    assert client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        assert "roll_version_id" not in job.params and len(job.params["rows"]) == 5
+        assert "赵喆" not in str(job.params) and "赵*" in str(job.params)  # copied masked
+        registry.import_roll(db.session.get(Compound, world.a), "roll-2.csv",
+                             SMALL_ROLL.replace("赵喆".encode(), "欧阳娜娜".encode()), imported_by="test")
+        db.session.commit()
+        notice_id = job.target_id
+    run_queued(app)
+    with app.app_context():
+        text = _pdf_text(db.session.get(Notice, notice_id).pdf)
+    assert "赵*" in text and "欧" not in text and "名册版本" not in text
