@@ -1,7 +1,7 @@
 """Queries about notices."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, false, select
 
 from ..extensions import db
 
@@ -22,3 +22,14 @@ def pdf_jobs(notice_ids) -> dict:
     jobs = db.session.scalars(select(Job).where(Job.kind.in_(PDF_JOB_KINDS), Job.target_id.in_(ids),
                                                 Job.state != "done").order_by(Job.id))
     return {job.target_id: job for job in jobs}
+
+
+def pdf_pending(notice_id_column):
+    """A column expression: a job is still to attach this notice's PDF (see :func:`pdf_jobs`), for
+    pages that load their notices in one statement (the public board)."""
+    try:
+        from ..jobs.models import Job
+    except ModuleNotFoundError:
+        return false()
+    return exists(select(Job.id).where(Job.kind.in_(PDF_JOB_KINDS), Job.target_id == notice_id_column,
+                                       Job.state != "done")).correlate_except(Job)

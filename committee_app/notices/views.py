@@ -18,9 +18,11 @@ bp = Blueprint("notices", __name__)
 @bp.get("/board/<code>")
 def board(code: str):
     compound = get_compound_or_404(code)
-    notices = db.session.scalars(
-        select(Notice).where(Notice.compound_id == compound.id).order_by(Notice.posted_on.desc(), Notice.id.desc())
+    rows = db.session.execute(
+        select(Notice, util.pdf_pending(Notice.id)).where(Notice.compound_id == compound.id)
+        .order_by(Notice.posted_on.desc(), Notice.id.desc())
     ).all()
+    notices = [notice for notice, _pending in rows]
     current = [n for n in notices if n.is_current]
     superseded = [n for n in notices if not n.is_current]
     from ..audit.operations import anchor
@@ -30,7 +32,7 @@ def board(code: str):
               if (context := panel.context(compound, current_user)) is not None]
     return render_template("notices/board.html", compound=compound, current=current, superseded=superseded,
                            today=clock.today(), audit_anchor=anchor(), panels=panels,
-                           pdf_pending=set(util.pdf_jobs([n.id for n in notices])))
+                           pdf_pending={notice.id for notice, pending in rows if pending})
 
 
 def _notice(code: str, notice_id: int):
