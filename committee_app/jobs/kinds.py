@@ -41,6 +41,8 @@ class JobKind:
     readable: Callable[[Any], bool] | None = None
     # what a download records (the full roll notice: a personal-data access); None: nothing
     on_download: Callable[[Any, Any], None] | None = None
+    # what the finished document is also for, in the job's "done" transaction (a notice's PDF): None: nothing
+    on_done: Callable[[Any, bytes], None] | None = None
 
 
 def join_pdfs(parts: list[bytes]) -> bytes:
@@ -156,6 +158,55 @@ def _roll_notice_downloaded(job, user) -> None:
     from ..privacy import audit_personal_data
 
     audit_personal_data("roll.notice_pdf", _compound(job), actor=user, detail={"job": job.id})
+
+
+# --------------------------------------------------------------------------- the board's roll notice of a procedure
+
+
+def _board_notice(job):
+    from ..notices.models import Notice
+
+    notice = db.session.get(Notice, job.target_id)
+    if notice is None or notice.compound_id != job.compound_id:
+        raise JobError(_l("公告已不存在。"))
+    return notice
+
+
+def _board_roll_notice_plan(job) -> tuple[int, list]:
+    """The notice was posted when asked; its PDF is attached once (a retry after a failure renders again)."""
+    from ..notices.models import Notice
+
+    notice = _board_notice(job)
+    if db.session.scalar(select(Notice.id).where(Notice.id == notice.id, Notice.pdf.is_not(None))):
+        raise JobError(_l("该公告已附有公示文件。"))
+    rows = job.params.get("rows")
+    if rows is not None:
+        return max(len(rows), 1), [None]
+    from ..registry.models import RollEntry
+
+    count = db.session.scalar(select(db.func.count()).select_from(RollEntry)
+                              .where(RollEntry.roll_version_id == job.params.get("roll_version_id")))
+    return max(count or 0, 1), [None]
+
+
+def _board_roll_notice_render(job, _payload) -> tuple[bytes, int]:
+    """The roll as it stood when the notice was posted (the params fix it), names masked."""
+    from ..procedures import operations
+
+    try:
+        pdf, count = operations.render_roll_notice(_compound(job), job.params)
+    except operations.ProcedureError as error:
+        raise JobError(str(error)) from error
+    return pdf, max(count, 1)
+
+
+def _board_roll_notice_done(job, data: bytes) -> None:
+    from ..procedures import operations
+
+    try:
+        operations.attach_roll_notice_pdf(_board_notice(job), data, actor=_user(job) or job.requested_by_name)
+    except operations.ProcedureError as error:
+        raise JobError(str(error)) from error
 
 
 # --------------------------------------------------------------------------- count record of a vote
@@ -278,6 +329,9 @@ KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind("registry.roll_notice", _l("业主名册公示"), _l("名"), "application/pdf",
             lambda job: f"roll-notice-{job.compound_id}.pdf", _roll_notice_plan, _roll_notice_render,
             on_download=_roll_notice_downloaded),
+    JobKind("procedures.roll_notice", _l("业主名册公示（公示栏，姓名已隐去）"), _l("名"), "application/pdf",
+            lambda job: f"roll-notice-board-{job.compound_id}-{job.target_id}.pdf", _board_roll_notice_plan,
+            _board_roll_notice_render, on_done=_board_roll_notice_done),
     JobKind("voting.count_record", _l("计票记录"), _l("份"), "application/pdf",
             lambda job: f"count-record-{job.target_id}.pdf", _count_record_plan, _count_record_render,
             readable=_count_record_readable),

@@ -144,6 +144,8 @@ def _join(job_id: int, attempt: int) -> None:
     log.info("job %s attempt %s: %s parts joined in %.1f s", job_id, attempt, len(parts), time.perf_counter() - started)
     document = storage.store(data, filename=kind.filename(job), content_type=kind.content_type,
                              purpose=f"jobs.{job.kind}", created_by=job.requested_by_name)
+    if kind.on_done is not None:
+        kind.on_done(job, data)
     _drop_chunks(job_id)
     job.stored_file_id = document.id
     job.state = "done"

@@ -38,7 +38,7 @@ def _streets_for_reports() -> list:
     return list(db.session.scalars(query))
 
 
-def _send(job: Job) -> None:
+def send_after_commit(job: Job) -> None:
     """Send the job to the workers once the request's transaction has committed (a worker must
     find the job's row); an unreachable queue marks it failed (retryable)."""
     db.session.flush()
@@ -56,7 +56,7 @@ def _send(job: Job) -> None:
 
 
 def _started(job: Job):
-    _send(job)
+    send_after_commit(job)
     flash(_("已开始生成，完成后可在本页下载。"), "info")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
 
@@ -251,6 +251,6 @@ def retry(job_id: int):
     if job.state != "failed" or not operations.retry_job(job, actor=current_user):
         flash(_("只有失败的任务可以重试。"), "warning")
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
-    _send(job)
+    send_after_commit(job)
     flash(_("已重新开始生成。"), "info")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)

@@ -1,14 +1,16 @@
 """The public board: readable by anyone, without logging in."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import clock
 from ..extensions import db, login_manager
 from ..policy import get_compound_or_404
 from ..web import datacache
+from . import util
 from .models import Notice
 
 bp = Blueprint("notices", __name__)
@@ -24,9 +26,11 @@ def board(code: str):
         # the same for every reader (no login): kept rendered until a notice, a vote or the compound
         # changes, or until a moment at which a panel changes by itself (a vote opening or closing)
         compound = get_compound_or_404(code)
-        notices = db.session.scalars(
-            select(Notice).where(Notice.compound_id == compound.id).order_by(Notice.posted_on.desc(), Notice.id.desc())
+        rows = db.session.execute(
+            select(Notice, util.pdf_pending(Notice.id)).where(Notice.compound_id == compound.id)
+            .order_by(Notice.posted_on.desc(), Notice.id.desc())
         ).all()
+        notices = [notice for notice, _pending in rows]
         current = [n for n in notices if n.is_current]
         superseded = [n for n in notices if not n.is_current]
         # the panels see the board as any reader does (anyone reads it, without logging in): what
@@ -38,7 +42,8 @@ def board(code: str):
         moments = [moment for _template, context in panels for moment in context.get("changes_at", ())
                    if moment is not None and moment > now]
         html = render_template("notices/_board_notices.html", compound=compound, current=current,
-                               superseded=superseded, today=today, panels=panels)
+                               superseded=superseded, today=today, panels=panels,
+                               pdf_pending={notice.id for notice, pending in rows if pending})
         return html, {"name": compound.name, "until": min(moments, default=None)}
 
     html, extra = datacache.render_kept(
@@ -62,13 +67,17 @@ def _notice(code: str, notice_id: int):
 @bp.get("/board/<code>/notices/<int:notice_id>")
 def notice(code: str, notice_id: int):
     compound, notice = _notice(code, notice_id)
-    return render_template("notices/notice.html", compound=compound, notice=notice, today=clock.today())
+    return render_template("notices/notice.html", compound=compound, notice=notice, today=clock.today(),
+                           pdf_pending=notice.id in util.pdf_jobs([notice.id]))
 
 
 @bp.get("/board/<code>/notices/<int:notice_id>.pdf")
 def notice_pdf(code: str, notice_id: int):
     compound, notice = _notice(code, notice_id)
     if not notice.pdf:
+        if notice.id in util.pdf_jobs([notice.id]):  # posted, its document still being rendered: say so
+            flash(_("公示文件生成中，请稍后再下载。"), "info")
+            return redirect(url_for("notices.notice", code=compound.code, notice_id=notice.id), code=303)
         abort(404)
     return Response(notice.pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=notice-{notice.id}.pdf"})

@@ -616,15 +616,22 @@ def issuer_of(procedure: Procedure) -> str:
             else _("%(name)s业主委员会换届小组", name=name))
 
 
-def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None):
-    """Render the roll notice PDF, post it on the board for the publicity period, complete the step.
+def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None, in_background: bool = True):
+    """Post the roll notice on the board for the publicity period and complete the step; its PDF
+    (the board's copy, names masked) is rendered by a job that attaches it to the notice.
 
     The step's gates run first (prerequisites, at least ``roll_publicity_days`` before the meeting),
-    so a refused notice is never rendered or posted.
+    so a refused notice is never posted and no job is started. What the PDF shows is fixed here:
+    the roll version current now (versions never change) and the publicity dates, so the document
+    shows the roll as it was when posted even if a new version is confirmed before the job runs.
+
+    Returns ``(step, notice, job)``; the caller sends the job to the queue once committed
+    (``jobs.views.send_after_commit``). ``in_background=False`` (the demo seeder, a command: no
+    request to keep short) renders the PDF here and starts no job (``job`` None); so does a call
+    without an ``actor`` (a job is always someone's).
     """
-    from ..notices.operations import post_notice, publicity_end
+    from ..notices.operations import post_notice
     from ..registry.models import Voter
-    from ..registry.util import roll_notice_context
 
     _require_active(procedure)
     compound = procedure.compound
@@ -637,21 +644,84 @@ def post_roll_notice(procedure: Procedure, *, on: date | None = None, actor=None
         raise ProcedureError(_("本程序没有名册公示步骤。"))
     rule = _rule(step)
     days = int(settings.get("roll_publicity_days", 15))
-    context = roll_notice_context(compound, public=True)  # the board's copy: names masked (PIPL)
-    context.update(
-        issuer=issuer_of(procedure), generated_on=on.isoformat(),
-        publicity={"starts_on": on.isoformat(), "ends_on": publicity_end(on, days).isoformat(),
-                   "contact": issuer_of(procedure)},
-        parking_counts=bool(settings.get("parking_area_counts", True)),
-    )
-    pdf = _render_pdf("roll_notice.html", **context)
+    params, totals = roll_notice_params(procedure, on=on, days=days, settings=settings)
     notice = post_notice(compound, kind="roll_notice", title=_("%(name)s业主名册公示", name=compound.name),
                          posted_on=on, publicity_days=days, citations=list(rule.citations),
                          body=_("表决权人 %(voters)s 人，专有部分 %(units)s 个，总面积 %(area)s ㎡。对名册有异议的，请于公示期内书面提出。",
-                                voters=context["totals"]["headcount"], units=context["totals"]["units"],
-                                area=context["totals"]["area"]),
-                         source=("procedure_step", step.id), pdf=pdf, posted_by=actor)
-    return step, notice
+                                voters=totals["headcount"], units=totals["units"], area=totals["area"]),
+                         source=("procedure_step", step.id), posted_by=actor)
+    if not in_background or actor is None:  # no one to show a job to: a command renders it here
+        pdf, _count = render_roll_notice(compound, params)
+        attach_roll_notice_pdf(notice, pdf, actor=actor)
+        return step, notice, None
+    from ..jobs.operations import start_job
+    from ..policy import Ability
+
+    job = start_job(ROLL_NOTICE_JOB, actor=actor, ability=Ability.MANAGE, compound_id=compound.id,
+                    target_id=notice.id, params={**params, "subject": notice.title})
+    return step, notice, job
+
+
+ROLL_NOTICE_JOB = "procedures.roll_notice"
+
+
+def roll_notice_params(procedure: Procedure, *, on: date, days: int, settings: dict) -> tuple[dict, dict]:
+    """What the board's roll notice PDF shows, fixed when it is posted (JSON-able), and the totals.
+
+    A confirmed roll version never changes, so the version's id is enough: the job reads its
+    entries. A roll loaded before versions existed has none: its masked rows are copied here.
+    """
+    from ..notices.operations import publicity_end
+    from ..registry.operations import current_version
+    from ..registry.util import roll_notice_context
+
+    compound = procedure.compound
+    issuer = issuer_of(procedure)
+    params = {"issuer": issuer, "generated_on": on.isoformat(),
+              "publicity": {"starts_on": on.isoformat(), "ends_on": publicity_end(on, days).isoformat(),
+                            "contact": issuer},
+              "parking_counts": bool(settings.get("parking_area_counts", True))}
+    version = current_version(compound)
+    if version is not None:
+        params["roll_version_id"] = version.id
+        totals = {"units": version.units, "voters": version.voters, "headcount": version.voters,
+                  "area": str(version.area)}
+    else:
+        context = roll_notice_context(compound, public=True)  # the board's copy: names masked (PIPL)
+        totals = {key: str(value) if key == "area" else value for key, value in context["totals"].items()}
+        params["rows"] = [{**row, "area": str(row["area"])} for row in context["voters"]]
+        params["totals"] = totals
+    return params, totals
+
+
+def render_roll_notice(compound, params: dict) -> tuple[bytes, int]:
+    """The board's roll notice PDF (names masked) from :func:`roll_notice_params`; and how many voters it lists."""
+    from ..registry.models import RollVersion
+    from ..registry.util import roll_notice_context
+
+    if params.get("roll_version_id") is not None:
+        version = db.session.get(RollVersion, params["roll_version_id"])
+        if version is None or version.compound_id != compound.id:
+            raise ProcedureError(_("公示时的名册版本已不存在。"))
+        context = roll_notice_context(compound, version, public=True)
+    else:
+        context = {"compound_name": compound.name, "voters": params.get("rows", []), "is_public": True,
+                   "totals": params.get("totals", {}), "roll_version": None}
+    context.update(issuer=params["issuer"], generated_on=params["generated_on"], publicity=params["publicity"],
+                   parking_counts=params["parking_counts"])
+    return _render_pdf("roll_notice.html", **context), len(context["voters"])
+
+
+def attach_roll_notice_pdf(notice, pdf: bytes, *, actor=None) -> None:
+    """Attach the rendered PDF to its posted notice, once (a posted notice's document is never replaced)."""
+    from ..notices.models import Notice
+
+    if db.session.scalar(db.select(Notice.id).where(Notice.id == notice.id, Notice.pdf.is_not(None))):
+        raise ProcedureError(_("该公告已附有公示文件。"))
+    notice.pdf = pdf
+    db.session.flush()
+    record("notice.attach_pdf", notice, compound_id=notice.compound_id, actor=actor,
+           after={"sha256": hashlib.sha256(pdf).hexdigest(), "size": len(pdf)})
 
 
 def post_meeting_notice(procedure: Procedure, *, posted_on: date, meeting_on: date, meeting_time: str,

@@ -24,7 +24,7 @@ def seed_procedures(ctx) -> None:
     operations.complete_step(steps["R3_working_group"], on=today - timedelta(days=12), actor=organiser,
                              note="换届小组7人，组长由社区书记担任，名单已张贴")
     operations.sign_off_step(steps["R3_working_group"], officer)
-    operations.post_roll_notice(reelection, on=today - timedelta(days=5), actor=organiser)
+    operations.post_roll_notice(reelection, on=today - timedelta(days=5), actor=organiser, in_background=False)
     ctx.notes.append("中铁一期: re-election at the nominations step; roll notice on the board")
 
     ld = ctx.compounds["绿地三期"]

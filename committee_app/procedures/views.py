@@ -127,13 +127,19 @@ def timeline(code: str, procedure_id: int):
         opened.add(stepper.current.step.id)
     if can_manage:
         opened |= {view.step.id for view in steps if statuses[view.step.id] in ("returned", "in_progress")}
+    from ..notices.util import pdf_jobs
+
+    notices = util.step_notices(procedure)
+    notice_pdf_jobs = pdf_jobs([n.id for listed in notices.values() for n in listed])
+    if can_manage:  # a step whose notice's document is still being made (or failed) stays open to show it
+        opened |= {step_id for step_id, listed in notices.items() if any(n.id in notice_pdf_jobs for n in listed)}
     return render_template(
         "procedures/timeline.html", compound=compound, procedure=procedure, title=util.procedure_title(procedure),
         rule_set=rule_set, steps=steps, today=today,
         deadline_texts={rule.key: util.deadline_text(rule, settings) for rule in rule_set.procedure(procedure.kind)},
         anchors_used=util.anchors_used(procedure), anchors_form=anchors_form, complete_form=complete_form,
         reason_form=forms.ReasonForm(), document_form=forms.DocumentForm(), plain_form=forms.PlainForm(),
-        notices=util.step_notices(procedure), settings=settings,
+        notices=notices, notice_pdf_jobs=notice_pdf_jobs, settings=settings,
         can_manage=can_manage, can_sign_off=can_sign_off, stepper=stepper, statuses=statuses, opened=opened,
         waiting_for_me=waiting_for_me,
         next_action={view.step.id: util.next_action_text(view, is_street_office=can_sign_off)
@@ -353,8 +359,12 @@ def roll_notice(code: str, procedure_id: int):
     compound, procedure = _procedure(code, procedure_id)
     authorize(Ability.MANAGE, compound)
     if forms.PostRollNoticeForm().validate_on_submit():
-        operations.post_roll_notice(procedure, actor=current_user)
-        flash(_("名册公示已张贴到公示栏，该步骤已完成。"), "success")
+        _step, _notice, job = operations.post_roll_notice(procedure, actor=current_user)
+        from ..jobs.views import send_after_commit
+
+        send_after_commit(job)
+        flash(_("名册公示已张贴到公示栏，该步骤已完成。公示文件（PDF）正在后台生成，完成后自动附在公告上；"
+                "进度见时间线上该公告旁的链接。"), "success")
     return _to_timeline(compound, procedure.id)
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from committee_app import clock
 from committee_app.audit.models import AuditEntry
 from committee_app.extensions import db
 from committee_app.jobs.models import Job
@@ -322,3 +323,37 @@ def test_letters_whose_printing_failed_are_printed_with_new_codes_on_retry(queue
     client.post("/logout")
     for code in codes:  # every printed code works on the ballot page
         assert "投票码不正确" not in client.get(f"/ballot/{vote_id}?code={code}").get_data(as_text=True)
+
+
+def test_the_roll_notice_is_posted_at_once_and_its_pdf_attached_by_a_worker(queue_app, worker, world, client,
+                                                                           login_as):
+    """The procedure step 公示业主名册: the step and the notice in the request, the board's copy by a worker."""
+    from committee_app.notices.models import Notice
+    from committee_app.procedures import operations
+    from committee_app.procedures.models import Procedure
+    from tests.procedures import factories
+
+    login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    with queue_app.app_context():
+        procedure = db.session.scalar(select(Procedure).where(Procedure.compound_id == world.a))
+        factories.settle_before(procedure, "R4_roll_notice", on=clock.today() - timedelta(days=1))
+        db.session.commit()
+        procedure_id = procedure.id
+    response = client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice")
+    assert response.status_code == 302
+    with queue_app.app_context():
+        job = db.session.scalar(select(Job).where(Job.kind == operations.ROLL_NOTICE_JOB))
+        job_id, notice_id = job.id, job.target_id
+        assert db.session.get(Notice, notice_id).pdf is None  # posted in the request, rendered by the worker
+    assert_answered_before_any_work(queue_app, job_id)
+    worker(1)
+    job = wait_for(queue_app, job_id)
+    assert job.state == "done", job.error
+    with queue_app.app_context():
+        pdf = db.session.get(Notice, notice_id).pdf
+    text = _text(pdf)
+    assert "业主名册公示" in text and "赵喆" not in text  # the board's copy: names masked
+    public = queue_app.test_client().get(f"/board/A/notices/{notice_id}.pdf")
+    assert public.status_code == 200 and public.data == pdf
+    assert _actions(queue_app) == [("job.request", "organiser"), ("job.done", "organiser")]

@@ -17,7 +17,7 @@ from committee_app.registry import operations as registry
 from committee_app.registry.models import Compound
 from tests.conftest import roll_csv
 from tests.procedures import factories
-from tests.jobs.helpers import document
+from tests.jobs.helpers import document, run_queued
 
 PHONE_ROLL = roll_csv([
     "1栋,1-101,100.00,张三丰,R1,已售,13812345678,",
@@ -60,6 +60,7 @@ def test_anonymous_visitors_get_the_roll_notice_with_masked_names_and_no_phones(
         procedure_id = procedure.id
     organiser.post(f"/compounds/A/procedures/{procedure_id}/roll-notice")
     organiser.post("/logout")
+    run_queued(app)  # the worker renders the board's copy and attaches it to the notice
     with app.app_context():
         notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
         notice_id = notice.id
@@ -105,3 +106,32 @@ def test_the_full_roll_is_for_the_roles_that_need_it_and_every_view_is_audited(a
     login_as("mentor")
     page = client.get("/compounds/A").get_data(as_text=True)
     assert "/compounds/A/roll" not in page
+
+
+def test_the_board_copy_shows_the_roll_as_it_was_when_the_notice_was_posted(app, world, login_as,
+                                                                            roll_with_phones, frozen_clock):
+    """The PDF is rendered later by a worker; a roll version confirmed meanwhile does not change it."""
+    frozen_clock(datetime(2026, 12, 1, 2, 0))
+    organiser = login_as("organiser")
+    organiser.post("/compounds/A/procedures", data={"kind": "reelection"})
+    with app.app_context():
+        procedure = db.session.scalar(select(Procedure).where(Procedure.compound_id == world.a))
+        factories.settle_before(procedure, "R4_roll_notice", on=date(2026, 11, 20))
+        db.session.commit()
+        procedure_id = procedure.id
+    assert organiser.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
+    with app.app_context():  # before the worker runs, 1-202 is sold on and a new roll confirmed
+        registry.import_roll(db.session.get(Compound, world.a), "roll-2.csv", roll_csv([
+            "1栋,1-101,100.00,张三丰,R1,已售,,", "1栋,1-102,80.50,张三丰,R1,已售,,",
+            "1栋,1-201,90.00,李四、王芳,,已售,,", "1栋,1-202,95.25,欧阳娜娜,,已售,,",
+            "2栋,2-101,120.00,,,未售,,"]), imported_by="test")
+        db.session.commit()
+    run_queued(app)
+    with app.app_context():
+        notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
+        assert notice.pdf.startswith(b"%PDF")
+        data = notice.pdf
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext not installed")
+    flat = "".join(pdf_text(data).split())
+    assert "J*S*" in flat and "欧*" not in flat and "名册版本：第2版" in flat  # the version before roll-2.csv

@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from committee_app.audit.models import AuditEntry
 from committee_app.extensions import db
+from committee_app.jobs.models import Job
 from committee_app.notices.models import Notice
 from committee_app.procedures.models import Procedure, ProcedureStep
 from committee_app.registry.models import Compound
+from tests.jobs.helpers import run_queued
 from tests.procedures import factories
 
 
@@ -109,22 +111,78 @@ def test_the_roll_notice_button_posts_the_roll_to_the_board(app, world, login_as
     client = login_as("organiser")
     client.post("/compounds/A/procedures", data={"kind": "reelection"})
     procedure_id, steps = _procedure(app, world)
-    # refused while the working group is not formed
-    client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice")
+    # refused while the working group is not formed: at once, with its message; nothing posted, no job
+    refused = client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice", follow_redirects=True)
+    assert "须先完成前置步骤：成立换届小组并公示名单" in _text(refused)
     with app.app_context():
         assert db.session.scalar(select(Notice)) is None
+        assert db.session.scalar(select(Job)) is None
+        assert db.session.get(ProcedureStep, steps["R4_roll_notice"]).state != "done"
     _settle_until(app, world, "R4_roll_notice", date(2026, 11, 20))
-    assert client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
+    response = client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/procedures/{procedure_id}")
     with app.app_context():
         notice = db.session.scalar(select(Notice).where(Notice.kind == "roll_notice"))
         # posted 12-01: the 15 days run from 12-02 and end at 24:00 on 12-16 (CC art 201)
         assert notice.publicity_ends_on == date(2026, 12, 16) and notice.source_id == steps["R4_roll_notice"]
         assert db.session.get(ProcedureStep, steps["R4_roll_notice"]).state == "done"
-        text = _pdf_text(notice.pdf)
+        assert notice.pdf is None and "表决权人" in notice.body  # posted at once, its PDF still to come
+        notice_id = notice.id
+        job = db.session.scalar(select(Job))
+        assert (job.kind, job.state, job.target_id) == ("procedures.roll_notice", "queued", notice_id)
+        job_id = job.id
+        asked = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "job.request"))
+        assert asked.actor_name == "organiser"
+    timeline = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "名册公示已张贴到公示栏" in timeline and "公示文件（PDF）正在后台生成" in timeline
+    assert "甲小区业主名册公示" in timeline and "公示文件生成中" in timeline and f"/jobs/{job_id}" in timeline
+    # the public board says the document is on its way, and its PDF address says so too
+    anonymous = app.test_client()
+    assert "公示文件生成中" in _text(anonymous.get("/board/A"))
+    assert "公示文件生成中" in _text(anonymous.get(f"/board/A/notices/{notice_id}"))
+    pending = anonymous.get(f"/board/A/notices/{notice_id}.pdf")
+    assert pending.status_code == 303 and pending.headers["Location"].endswith(f"/board/A/notices/{notice_id}")
+    assert "公示文件生成中，请稍后再下载" in _text(anonymous.get(pending.headers["Location"]))
+    assert run_queued(app) >= 1
+    with app.app_context():
+        assert db.session.get(Job, job_id).state == "done"
+        text = _pdf_text(db.session.get(Notice, notice_id).pdf)
+        attached = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "notice.attach_pdf"))
+        assert attached.actor_name == "organiser"
     # the board's copy masks names (PIPL): each owner still finds their unit and area
     assert "2026-12-01 张贴（当日不计入，民法典第201条）至 2026-12-16 24时止" in text
     assert "赵*" in text and "1-202" in text and "赵喆" not in text
-    assert "甲小区业主名册公示" in _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "生成中" not in _text(anonymous.get("/board/A")) + _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert anonymous.get(f"/board/A/notices/{notice_id}.pdf").data.startswith(b"%PDF")
+
+
+def test_a_failed_roll_notice_render_keeps_the_notice_and_is_retried_from_the_job_page(app, world, login_as,
+                                                                                      today):
+    from committee_app.jobs.runner import fail
+
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, _steps = _procedure(app, world)
+    _settle_until(app, world, "R4_roll_notice", date(2026, 11, 20))
+    client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice")
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        job_id, notice_id = job.id, job.target_id
+        fail(job_id, job.attempt, RuntimeError("weasyprint exploded at /srv/secret/path"))
+    # the organiser sees the failure and its reason; the public board never sees an internal error
+    timeline = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
+    assert "公示文件生成失败" in timeline and f"/jobs/{job_id}" in timeline
+    assert "weasyprint exploded" in _text(client.get(f"/jobs/{job_id}"))
+    anonymous = app.test_client()
+    public = _text(anonymous.get("/board/A")) + _text(anonymous.get(f"/board/A/notices/{notice_id}"))
+    assert "公示文件生成中" in public and "weasyprint" not in public and "secret" not in public
+    assert client.post(f"/jobs/{job_id}/retry").status_code == 303
+    run_queued(app)
+    with app.app_context():
+        assert db.session.get(Job, job_id).state == "done"
+        notice = db.session.get(Notice, notice_id)
+        assert notice.is_current and notice.pdf.startswith(b"%PDF")
+        assert db.session.scalar(select(db.func.count()).select_from(Notice)) == 1
 
 
 def test_the_street_officer_returns_a_step_and_the_organiser_sees_why(app, world, client, login_as, today):
@@ -368,3 +426,37 @@ def test_a_due_date_in_a_year_without_holiday_data_is_marked_on_the_timeline(app
     procedure_id, _steps = _procedure(app, world)
     page = _text(client.get(f"/compounds/A/procedures/{procedure_id}"))
     assert "节假日数据缺失，未顺延" in page and f"节假日数据未覆盖{uncovered}年" in page
+
+
+def test_a_roll_loaded_before_versions_is_copied_into_the_job_when_the_notice_is_posted(app, world, login_as,
+                                                                                       today):
+    """No roll version to point at: the masked rows are copied when posting, so a roll
+    confirmed before the worker runs does not change the board's copy."""
+    from sqlalchemy import delete
+
+    from committee_app.registry import operations as registry
+    from committee_app.registry.models import RollEntry, RollVersion
+    from tests.conftest import SMALL_ROLL
+
+    with app.app_context():
+        versions = select(RollVersion.id).where(RollVersion.compound_id == world.a)
+        db.session.execute(delete(RollEntry).where(RollEntry.roll_version_id.in_(versions)))
+        db.session.execute(delete(RollVersion).where(RollVersion.compound_id == world.a))
+        db.session.commit()
+    client = login_as("organiser")
+    client.post("/compounds/A/procedures", data={"kind": "reelection"})
+    procedure_id, _steps = _procedure(app, world)
+    _settle_until(app, world, "R4_roll_notice", date(2026, 11, 20))
+    assert client.post(f"/compounds/A/procedures/{procedure_id}/roll-notice").status_code == 302
+    with app.app_context():
+        job = db.session.scalar(select(Job))
+        assert "roll_version_id" not in job.params and len(job.params["rows"]) == 5
+        assert "赵喆" not in str(job.params) and "赵*" in str(job.params)  # copied masked
+        registry.import_roll(db.session.get(Compound, world.a), "roll-2.csv",
+                             SMALL_ROLL.replace("赵喆".encode(), "欧阳娜娜".encode()), imported_by="test")
+        db.session.commit()
+        notice_id = job.target_id
+    run_queued(app)
+    with app.app_context():
+        text = _pdf_text(db.session.get(Notice, notice_id).pdf)
+    assert "赵*" in text and "欧" not in text and "名册版本" not in text
