@@ -71,3 +71,12 @@ def test_step_titles_on_the_mentor_board_come_from_the_rule_data_in_english(app,
     client.post("/language", data={"locale": "zh_Hans_CN", "next": "/workshop/"})
     board = _visible(client.get("/workshop/").get_data(as_text=True))
     assert overview.current_step_title in board
+
+
+def test_overdue_action_items_are_counted_in_english(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context():
+        with force_locale("en"):
+            assert ngettext("%(num)s 项待办已逾期", "%(num)s 项待办已逾期", 1) == "1 action item overdue"
+            assert ngettext("%(num)s 项待办已逾期", "%(num)s 项待办已逾期", 2) == "2 action items overdue"
