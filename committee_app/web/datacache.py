@@ -111,6 +111,8 @@ def _bump(conn) -> None:
 
 
 def _forget(conn, *_args) -> None:
+    if conn.invalidated or conn.closed:  # a lost connection (its session ended): nothing of it is kept,
+        return  # and asking it for its info would raise; the pool record's reset forgets it
     conn.info.pop(_TOUCHED, None)
 
 
