@@ -19,8 +19,7 @@ def pdf_jobs(notice_ids) -> dict:
         from ..jobs.models import Job
     except ModuleNotFoundError:  # no job queue installed: every PDF was rendered when posted
         return {}
-    jobs = db.session.scalars(select(Job).where(Job.kind.in_(PDF_JOB_KINDS), Job.target_id.in_(ids),
-                                                Job.state != "done").order_by(Job.id))
+    jobs = db.session.scalars(select(Job).where(_unattached(Job), Job.target_id.in_(ids)).order_by(Job.id))
     return {job.target_id: job for job in jobs}
 
 
@@ -31,5 +30,9 @@ def pdf_pending(notice_id_column):
         from ..jobs.models import Job
     except ModuleNotFoundError:
         return false()
-    return exists(select(Job.id).where(Job.kind.in_(PDF_JOB_KINDS), Job.target_id == notice_id_column,
-                                       Job.state != "done")).correlate_except(Job)
+    return exists(select(Job.id).where(_unattached(Job), Job.target_id == notice_id_column)).correlate_except(Job)
+
+
+def _unattached(job):
+    """The one condition both readers share: a notice-PDF job that has not attached its PDF yet."""
+    return job.kind.in_(PDF_JOB_KINDS) & (job.state != "done")
